@@ -1,0 +1,12 @@
+#include "xai/base/status.h"
+
+namespace xai {
+
+Status Annotate(const Status& status, const std::string& context) {
+  if (status.ok()) return status;
+  return Status(status.code(), context + ": " + std::string(status.message()));
+}
+
+int ExitCodeFor(const Status& status) { return status.ok() ? 0 : 2; }
+
+}  // namespace xai

@@ -1,0 +1,298 @@
+#include "xai/model/gradient_builder.h"
+
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "tensorflow/cc/framework/grad_op_registry.h"
+#include "tensorflow/cc/framework/gradients.h"
+#include "tensorflow/cc/framework/scope_internal.h"
+#include "tensorflow/cc/ops/array_ops.h"
+#include "tensorflow/core/common_runtime/function_body.h"
+#include "tensorflow/core/common_runtime/function_def_utils.h"
+#include "tensorflow/core/common_runtime/graph_constructor.h"
+#include "tensorflow/core/common_runtime/inline_function_utils.h"
+#include "tensorflow/core/framework/function.h"
+#include "tensorflow/core/framework/node_def_util.h"
+#include "tensorflow/core/framework/op.h"
+#include "tensorflow/core/framework/types.h"
+#include "tensorflow/core/graph/graph.h"
+
+namespace xai {
+namespace {
+
+namespace tf = ::tensorflow;
+
+constexpr int kMaxInlinedCalls = 100000;  // guards against recursive functions
+
+struct TensorRef {
+  std::string node;
+  int index = 0;
+};
+
+StatusOr<TensorRef> ParseTensorName(const std::string& name) {
+  TensorRef ref;
+  size_t colon = name.rfind(':');
+  ref.node = name;
+  if (colon != std::string::npos) {
+    if (!absl::SimpleAtoi(name.substr(colon + 1), &ref.index) || ref.index < 0) {
+      return absl::InvalidArgumentError("tensor name '" + name +
+                                        "' must look like 'op_name:output_index'");
+    }
+    ref.node = name.substr(0, colon);
+  }
+  if (ref.node.empty()) return absl::InvalidArgumentError("empty tensor name");
+  return ref;
+}
+
+bool IsCallOp(const std::string& op) { return op == "PartitionedCall" || op == "StatefulPartitionedCall"; }
+
+bool IsFunctionCall(const tf::Node* node, const tf::FunctionLibraryDefinition& flib) {
+  return IsCallOp(node->type_string()) || flib.Find(node->type_string()) != nullptr;
+}
+
+// Call nodes among the data-edge ancestors of `target` (target included).
+std::vector<tf::Node*> CallAncestors(tf::Graph* graph, tf::Node* target) {
+  std::vector<tf::Node*> calls;
+  std::unordered_set<tf::Node*> seen{target};
+  std::deque<tf::Node*> queue{target};
+  while (!queue.empty()) {
+    tf::Node* node = queue.front();
+    queue.pop_front();
+    if (IsFunctionCall(node, graph->flib_def())) calls.push_back(node);
+    for (const tf::Edge* e : node->in_edges()) {
+      if (e->IsControlEdge() || seen.count(e->src())) continue;
+      seen.insert(e->src());
+      queue.push_back(e->src());
+    }
+  }
+  return calls;
+}
+
+Status InlineCall(tf::Graph* graph, tf::Node* node) {
+  const tf::FunctionLibraryDefinition& flib = graph->flib_def();
+  const tf::FunctionDef* fdef = nullptr;
+  tf::NameAttrList func;
+  tf::AttrSlice attrs = node->attrs();
+  if (IsCallOp(node->type_string())) {
+    XAI_RETURN_IF_ERROR(tf::GetNodeAttr(node->attrs(), "f", &func));
+    fdef = flib.Find(func.name());
+    attrs = tf::AttrSlice(&func.attr());
+  } else {
+    fdef = flib.Find(node->type_string());
+  }
+  if (fdef == nullptr) {
+    return absl::NotFoundError("function called by '" + node->name() + "' is not in the library");
+  }
+  std::unique_ptr<tf::FunctionBody> body;
+  XAI_RETURN_IF_ERROR(tf::FunctionDefToBodyHelper(*fdef, attrs, &flib, &body));
+  tf::InlineFunctionBodyOptions options;
+  options.keep_caller_node = tf::InlineFunctionBodyOptions::KeepCallerNode::kDoNotKeep;
+  options.output_control_src = tf::InlineFunctionBodyOptions::OutputControlSource::kControlOutputs;
+  options.ignore_noinline = true;
+  return Annotate(tf::InlineFunctionBody(flib, graph, node, body.get(), options),
+                  "inlining '" + node->name() + "'");
+}
+
+// Inlines every function call that `target` depends on, recursively.
+// Returns how many calls were inlined.
+StatusOr<int> FlattenAncestors(tf::Graph* graph, tf::Node* target) {
+  int inlined = 0;
+  for (;;) {
+    std::vector<tf::Node*> calls = CallAncestors(graph, target);
+    if (calls.empty()) return inlined;
+    for (tf::Node* call : calls) {
+      if (++inlined > kMaxInlinedCalls) {
+        return absl::FailedPreconditionError("function calls nest too deeply to inline");
+      }
+      XAI_RETURN_IF_ERROR(InlineCall(graph, call));
+    }
+  }
+}
+
+std::unordered_map<std::string, tf::Node*> NodesByName(tf::Graph* graph) {
+  std::unordered_map<std::string, tf::Node*> nodes;
+  for (tf::Node* n : graph->nodes()) nodes[n->name()] = n;
+  return nodes;
+}
+
+bool CarriesGradient(tf::DataType dtype) {
+  dtype = tf::BaseType(dtype);
+  return tf::DataTypeIsFloating(dtype) || tf::DataTypeIsComplex(dtype);
+}
+
+bool HasGradientFunction(const tf::Node* node) {
+  tf::ops::GradFunc fn = nullptr;
+  return tf::ops::GradOpRegistry::Global()->Lookup(node->type_string(), &fn).ok() && fn != nullptr;
+}
+
+// Nodes reachable from (x_node, x_index) along data edges; with
+// `differentiable`, only through ops that have a gradient and float edges.
+std::unordered_set<const tf::Node*> ForwardFrom(const tf::Node* x_node, int x_index, bool differentiable) {
+  std::unordered_set<const tf::Node*> seen;
+  std::deque<const tf::Edge*> edges;
+  for (const tf::Edge* e : x_node->out_edges()) {
+    if (!e->IsControlEdge() && e->src_output() == x_index) edges.push_back(e);
+  }
+  while (!edges.empty()) {
+    const tf::Edge* e = edges.front();
+    edges.pop_front();
+    const tf::Node* dst = e->dst();
+    if (seen.count(dst)) continue;
+    if (differentiable &&
+        (!CarriesGradient(e->src()->output_type(e->src_output())) || !HasGradientFunction(dst))) {
+      continue;
+    }
+    seen.insert(dst);
+    for (const tf::Edge* out : dst->out_edges()) {
+      if (!out->IsControlEdge()) edges.push_back(out);
+    }
+  }
+  return seen;
+}
+
+std::unordered_set<const tf::Node*> BackwardFrom(const tf::Node* y_node) {
+  std::unordered_set<const tf::Node*> seen{y_node};
+  std::deque<const tf::Node*> queue{y_node};
+  while (!queue.empty()) {
+    const tf::Node* n = queue.front();
+    queue.pop_front();
+    for (const tf::Edge* e : n->in_edges()) {
+      if (e->IsControlEdge() || seen.count(e->src())) continue;
+      seen.insert(e->src());
+      queue.push_back(e->src());
+    }
+  }
+  return seen;
+}
+
+// FailedPrecondition naming the ops that cut every path from x to y.
+Status CheckDifferentiablePath(const tf::Node* x_node, int x_index, const tf::Node* y_node,
+                               const std::string& x_name, const std::string& y_name) {
+  std::unordered_set<const tf::Node*> forward = ForwardFrom(x_node, x_index, false);
+  if (!forward.count(y_node)) {
+    return absl::FailedPreconditionError("'" + y_name + "' does not depend on '" + x_name + "'");
+  }
+  if (ForwardFrom(x_node, x_index, true).count(y_node)) return absl::OkStatus();
+  std::unordered_set<const tf::Node*> backward = BackwardFrom(y_node);
+  std::set<std::string> blockers;
+  for (const tf::Node* n : forward) {
+    if (!backward.count(n) || n == y_node) continue;
+    bool float_out = false;
+    for (const tf::Edge* e : n->out_edges()) {
+      if (!e->IsControlEdge() && backward.count(e->dst()) && CarriesGradient(n->output_type(e->src_output()))) {
+        float_out = true;
+      }
+    }
+    if (!HasGradientFunction(n)) {
+      blockers.insert("op '" + n->name() + "' of type " + n->type_string() + " has no gradient");
+    } else if (!float_out) {
+      blockers.insert("op '" + n->name() + "' of type " + n->type_string() +
+                      " outputs a non-float tensor");
+    }
+  }
+  return absl::FailedPreconditionError("no differentiable path from '" + x_name + "' to '" + y_name +
+                                       "': " + absl::StrJoin(blockers, "; "));
+}
+
+// Splits "^name", "name:3", "name" into (control, node, suffix).
+void RenamePrefixedInputs(tf::NodeDef* node, const std::unordered_set<std::string>& base,
+                          const std::string& prefix) {
+  for (std::string& input : *node->mutable_input()) {
+    bool control = !input.empty() && input[0] == '^';
+    std::string rest = control ? input.substr(1) : input;
+    size_t colon = rest.rfind(':');
+    std::string name = colon == std::string::npos ? rest : rest.substr(0, colon);
+    std::string suffix = colon == std::string::npos ? "" : rest.substr(colon);
+    if (!base.count(name)) input = (control ? "^" : "") + prefix + name + suffix;
+  }
+}
+
+std::string SessionName(const std::unordered_set<std::string>& base, const std::string& prefix,
+                        const std::string& node, int index) {
+  return (base.count(node) ? node : prefix + node) + ":" + std::to_string(index);
+}
+
+}  // namespace
+
+StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::string& x,
+                                         const std::string& y, const std::string& prefix,
+                                         GradientRoute route) {
+  XAI_ASSIGN_OR_RETURN(TensorRef x_ref, ParseTensorName(x));
+  XAI_ASSIGN_OR_RETURN(TensorRef y_ref, ParseTensorName(y));
+
+  tf::FunctionLibraryDefinition flib(tf::OpRegistry::Global(), base.library());
+  tf::Graph graph(flib);
+  tf::GraphConstructorOptions construct;
+  construct.allow_internal_ops = true;
+  XAI_RETURN_IF_ERROR(Annotate(tf::ConvertGraphDefToGraph(construct, base, &graph), "importing the graph"));
+
+  auto nodes = NodesByName(&graph);
+  if (!nodes.count(y_ref.node)) return absl::NotFoundError("output tensor '" + y + "' is not in the graph");
+  tf::Node* y_src = nodes[y_ref.node];
+  if (y_ref.index >= y_src->num_outputs()) {
+    return absl::NotFoundError("op '" + y_ref.node + "' has " + std::to_string(y_src->num_outputs()) +
+                               " outputs; '" + y + "' does not exist");
+  }
+  // An Identity on y survives inlining of y's producer and names the flat y.
+  tf::DataType y_dtype = tf::BaseType(y_src->output_type(y_ref.index));
+  tf::NodeDef y_def;
+  y_def.set_name("xai_y");
+  y_def.set_op("Identity");
+  y_def.add_input(y_ref.node + ":" + std::to_string(y_ref.index));
+  (*y_def.mutable_attr())["T"].set_type(y_dtype);
+  tf::Status add_status;
+  tf::Node* y_node = graph.AddNode(y_def, &add_status);
+  XAI_RETURN_IF_ERROR(add_status);
+  graph.AddEdge(y_src, y_ref.index, y_node, 0);
+
+  GradientPlan plan;
+  plan.route = route;
+  if (route == GradientRoute::kInlinedFunctions) {
+    XAI_ASSIGN_OR_RETURN(int inlined, FlattenAncestors(&graph, y_node));
+    if (inlined == 0) plan.route = GradientRoute::kFlatGraph;
+  }
+
+  nodes = NodesByName(&graph);
+  if (!nodes.count(x_ref.node)) {
+    return absl::NotFoundError("input tensor '" + x + "' is not in the " +
+                               (route == GradientRoute::kInlinedFunctions ? "flattened " : "") + "graph");
+  }
+  tf::Node* x_node = nodes[x_ref.node];
+  if (x_ref.index >= x_node->num_outputs()) {
+    return absl::NotFoundError("op '" + x_ref.node + "' has no output " + std::to_string(x_ref.index));
+  }
+  XAI_RETURN_IF_ERROR(CheckDifferentiablePath(x_node, x_ref.index, y_node, x, y));
+
+  tf::Status scope_status;
+  tf::Scope scope = tf::NewInternalScope(&graph, &scope_status, nullptr).NewSubScope("xai_grad");
+  auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_dtype);
+  std::vector<tf::Output> grads;
+  XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)},
+                                               {tf::Output(x_node, x_ref.index)}, {dy}, &grads));
+  XAI_RETURN_IF_ERROR(scope_status);
+
+  std::unordered_set<std::string> base_names;
+  for (const auto& n : base.node()) base_names.insert(n.name());
+  tf::GraphDef flat;
+  graph.ToGraphDef(&flat);
+  for (const auto& n : flat.node()) {
+    if (base_names.count(n.name())) continue;
+    tf::NodeDef* added = plan.extension.add_node();
+    *added = n;
+    added->set_name(prefix + n.name());
+    RenamePrefixedInputs(added, base_names, prefix);
+  }
+  *plan.extension.mutable_versions() = base.versions();
+  plan.x = SessionName(base_names, prefix, x_ref.node, x_ref.index);
+  plan.y = prefix + "xai_y:0";
+  plan.dy = prefix + dy.node()->name() + ":0";
+  plan.grad = SessionName(base_names, prefix, grads[0].node()->name(), grads[0].index());
+  return plan;
+}
+
+}  // namespace xai

@@ -1,0 +1,39 @@
+// Internal to model/: builds the graph nodes that compute a vector-Jacobian
+// product d(sum(dy * y))/dx on a loaded SavedModel graph, following the route
+// ladder of docs/gradients.md. Includes TensorFlow headers.
+#ifndef XAI_MODEL_GRADIENT_BUILDER_H_
+#define XAI_MODEL_GRADIENT_BUILDER_H_
+
+#include <string>
+
+#include "tensorflow/core/framework/graph.pb.h"
+#include "xai/base/status.h"
+#include "xai/model/model.h"
+
+namespace xai {
+
+// What to add to the session and which tensors to feed and fetch.
+struct GradientPlan {
+  GradientRoute route = GradientRoute::kFlatGraph;
+  std::string x;     // session tensor name to feed x's value into
+  std::string y;     // session tensor name of y (computed on the same path as the gradient)
+  std::string dy;    // placeholder for the weights, same dtype as y
+  std::string grad;  // session tensor name of the gradient
+  tensorflow::GraphDef extension;  // new nodes only, all named under `prefix`
+};
+
+// `base` is the graph the session was created with; `x` and `y` are tensor
+// names ("node:index", index defaults to 0) in it or, after function inlining,
+// in its flattened form. New nodes are named `prefix` + their flat name, so
+// distinct prefixes never collide. `route` chooses between inlining
+// (kInlinedFunctions, which reports kFlatGraph when nothing needed inlining)
+// and differentiating through call ops (kSymbolicGradient).
+// FailedPrecondition when no differentiable path leads from x to y (the
+// message names the blocking ops), NotFound for unknown tensors.
+StatusOr<GradientPlan> BuildGradientPlan(const tensorflow::GraphDef& base, const std::string& x,
+                                         const std::string& y, const std::string& prefix,
+                                         GradientRoute route);
+
+}  // namespace xai
+
+#endif  // XAI_MODEL_GRADIENT_BUILDER_H_

@@ -1,0 +1,52 @@
+// TensorFlow-free parts of model.h: lookups over the metadata types.
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "xai/model/model.h"
+
+namespace xai {
+namespace {
+
+template <typename T>
+const T* FindByKey(const std::vector<T>& items, const std::string& key) {
+  for (const auto& item : items) {
+    if (item.key == key) return &item;
+  }
+  return nullptr;
+}
+
+std::set<std::string> TagSet(const std::string& tag_set) {
+  std::set<std::string> tags;
+  for (absl::string_view t : absl::StrSplit(tag_set, ',', absl::SkipEmpty())) tags.insert(std::string(t));
+  return tags;
+}
+
+}  // namespace
+
+const TensorSpec* SignatureInfo::FindInput(const std::string& k) const { return FindByKey(inputs, k); }
+const TensorSpec* SignatureInfo::FindOutput(const std::string& k) const { return FindByKey(outputs, k); }
+
+StatusOr<const SignatureInfo*> MetaGraphInfo::FindSignature(const std::string& key) const {
+  if (const SignatureInfo* sig = FindByKey(signatures, key)) return sig;
+  std::vector<std::string> keys;
+  for (const auto& s : signatures) {
+    if (s.key != "__saved_model_init_op") keys.push_back(s.key);
+  }
+  return absl::NotFoundError("unknown signature '" + key + "'; available: " + absl::StrJoin(keys, ", "));
+}
+
+StatusOr<const MetaGraphInfo*> SavedModelInfo::FindMetaGraph(const std::string& tag_set) const {
+  std::set<std::string> wanted = TagSet(tag_set);
+  std::vector<std::string> available;
+  for (const auto& mg : meta_graphs) {
+    std::set<std::string> tags(mg.tags.begin(), mg.tags.end());
+    if (tags == wanted) return &mg;
+    available.push_back("'" + absl::StrJoin(tags, ",") + "'");
+  }
+  return absl::NotFoundError("no MetaGraph with tag-set '" + tag_set +
+                             "' in the SavedModel; available tag-sets: " + absl::StrJoin(available, ", "));
+}
+
+}  // namespace xai

@@ -1,0 +1,245 @@
+// Model implementation on TensorFlow's DirectSession (via LoadSavedModel).
+#include <mutex>
+#include <unordered_map>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tensorflow/cc/saved_model/loader.h"
+#include "tensorflow/core/public/session.h"
+#include "xai/model/gradient_builder.h"
+#include "xai/model/model.h"
+#include "xai/model/tf_convert.h"
+
+namespace xai {
+namespace {
+
+namespace tf = ::tensorflow;
+
+std::unordered_set<std::string> SplitTags(const std::string& tag_set) {
+  std::unordered_set<std::string> tags;
+  for (absl::string_view t : absl::StrSplit(tag_set, ',', absl::SkipEmpty())) tags.insert(std::string(t));
+  return tags;
+}
+
+std::string SpecString(const TensorSpec& spec) {
+  if (spec.unknown_rank) return DTypeName(spec.dtype) + " of any shape";
+  return DTypeName(spec.dtype) + " " + ShapeString(spec.shape);
+}
+
+// InvalidArgument unless `value` fits `spec` (dtype equal, rank and fixed dims equal).
+Status CheckFits(const std::string& what, const TensorSpec& spec, const Tensor& value) {
+  bool ok = value.dtype() == spec.dtype;
+  if (ok && !spec.unknown_rank) {
+    ok = value.shape().size() == spec.shape.size();
+    for (size_t i = 0; ok && i < spec.shape.size(); ++i) {
+      ok = spec.shape[i] < 0 || spec.shape[i] == value.shape()[i];
+    }
+  }
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(what + " '" + spec.key + "' expects " + SpecString(spec) + ", got " +
+                                    DTypeName(value.dtype()) + " " + ShapeString(value.shape()));
+}
+
+class TfModel : public Model {
+ public:
+  TfModel(std::string dir, std::unique_ptr<tf::SavedModelBundle> bundle, MetaGraphInfo info)
+      : dir_(std::move(dir)), bundle_(std::move(bundle)), info_(std::move(info)) {}
+
+  ~TfModel() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [key, handle] : callables_) (void)bundle_->session->ReleaseCallable(handle);
+  }
+
+  const std::string& dir() const override { return dir_; }
+  const MetaGraphInfo& meta_graph() const override { return info_; }
+
+  StatusOr<std::map<std::string, Tensor>> RunSignature(const std::string& key,
+                                                       const std::map<std::string, Tensor>& inputs,
+                                                       const std::vector<std::string>& output_keys) override {
+    XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(key));
+    std::vector<std::pair<std::string, Tensor>> feeds;
+    XAI_RETURN_IF_ERROR(SignatureFeeds(*sig, inputs, &feeds));
+    std::vector<const TensorSpec*> outputs;
+    if (output_keys.empty()) {
+      for (const auto& o : sig->outputs) outputs.push_back(&o);
+    }
+    for (const auto& k : output_keys) {
+      const TensorSpec* o = sig->FindOutput(k);
+      if (!o) return absl::InvalidArgumentError("signature '" + key + "' has no output '" + k + "'");
+      outputs.push_back(o);
+    }
+    std::vector<std::string> fetches;
+    for (const TensorSpec* o : outputs) fetches.push_back(o->name);
+    XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, fetches));
+    std::map<std::string, Tensor> result;
+    for (size_t i = 0; i < outputs.size(); ++i) result[outputs[i]->key] = std::move(values[i]);
+    return result;
+  }
+
+  StatusOr<std::vector<Tensor>> Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
+                                    const std::vector<std::string>& fetches) override {
+    std::vector<tf::Tensor> feed_values;
+    std::vector<std::string> feed_names;
+    for (const auto& [name, value] : feeds) {
+      XAI_ASSIGN_OR_RETURN(tf::Tensor t, ToTfTensor(value));
+      feed_values.push_back(std::move(t));
+      feed_names.push_back(name);
+    }
+    XAI_ASSIGN_OR_RETURN(tf::Session::CallableHandle handle, Callable(feed_names, fetches));
+    std::vector<tf::Tensor> outputs;
+    Status s = bundle_->session->RunCallable(handle, feed_values, &outputs, nullptr);
+    if (!s.ok()) return Status(s.code(), "running the model: " + std::string(s.message()));
+    std::vector<Tensor> result;
+    for (const auto& t : outputs) {
+      XAI_ASSIGN_OR_RETURN(Tensor v, FromTfTensor(t));
+      result.push_back(std::move(v));
+    }
+    return result;
+  }
+
+  StatusOr<VjpResult> Vjp(const VjpRequest& request) override;
+
+ private:
+  struct Plan {
+    GradientRoute route;
+    std::string x, y, dy, grad;
+  };
+
+  Status SignatureFeeds(const SignatureInfo& sig, const std::map<std::string, Tensor>& inputs,
+                        std::vector<std::pair<std::string, Tensor>>* feeds) const {
+    std::vector<std::string> expected;
+    for (const auto& in : sig.inputs) expected.push_back(in.key);
+    for (const auto& [k, v] : inputs) {
+      if (!sig.FindInput(k)) {
+        return absl::InvalidArgumentError("signature '" + sig.key + "' has no input '" + k +
+                                          "'; its inputs are: " + absl::StrJoin(expected, ", "));
+      }
+    }
+    for (const auto& in : sig.inputs) {
+      auto it = inputs.find(in.key);
+      if (it == inputs.end()) {
+        return absl::InvalidArgumentError("missing input '" + in.key + "' of signature '" + sig.key +
+                                          "'; expected inputs: " + absl::StrJoin(expected, ", "));
+      }
+      XAI_RETURN_IF_ERROR(CheckFits("input", in, it->second));
+      feeds->emplace_back(in.name, it->second);
+    }
+    return absl::OkStatus();
+  }
+
+  StatusOr<tf::Session::CallableHandle> Callable(const std::vector<std::string>& feeds,
+                                                 const std::vector<std::string>& fetches) {
+    std::string key = absl::StrJoin(feeds, ",") + "|" + absl::StrJoin(fetches, ",");
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = callables_.find(key);
+    if (it != callables_.end()) return it->second;
+    tf::CallableOptions options;
+    for (const auto& f : feeds) options.add_feed(f);
+    for (const auto& f : fetches) options.add_fetch(f);
+    tf::Session::CallableHandle handle;
+    Status s = bundle_->session->MakeCallable(options, &handle);
+    if (!s.ok()) return Status(s.code(), "preparing the model run: " + std::string(s.message()));
+    callables_[key] = handle;
+    return handle;
+  }
+
+  // Resolves a signature key or passes a tensor name through.
+  std::string InputTensorName(const SignatureInfo& sig, const std::string& key_or_name) const {
+    const TensorSpec* in = sig.FindInput(key_or_name);
+    return in ? in->name : key_or_name;
+  }
+  std::string OutputTensorName(const SignatureInfo& sig, const std::string& key_or_name) const {
+    const TensorSpec* out = sig.FindOutput(key_or_name);
+    return out ? out->name : key_or_name;
+  }
+
+  StatusOr<Plan> GetPlan(const std::string& x, const std::string& y);
+
+  const std::string dir_;
+  std::unique_ptr<tf::SavedModelBundle> bundle_;
+  const MetaGraphInfo info_;
+
+  std::mutex mu_;  // guards callables_, plans_, next_plan_
+  std::unordered_map<std::string, tf::Session::CallableHandle> callables_;
+  std::unordered_map<std::string, Plan> plans_;
+  int next_plan_ = 0;
+};
+
+StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string& y) {
+  std::string key = x + "|" + y;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = plans_.find(key);
+  if (it != plans_.end()) return it->second;
+  std::string prefix = "xai_vjp_" + std::to_string(next_plan_++) + "/";
+  const tf::GraphDef& base = bundle_->meta_graph_def.graph_def();
+  StatusOr<GradientPlan> built = BuildGradientPlan(base, x, y, prefix, GradientRoute::kInlinedFunctions);
+  if (!built.ok() && !absl::IsFailedPrecondition(built.status()) && !absl::IsNotFound(built.status())) {
+    // Inlining failed: differentiate through the call ops instead (route G2).
+    StatusOr<GradientPlan> fallback =
+        BuildGradientPlan(base, x, y, prefix, GradientRoute::kSymbolicGradient);
+    if (!fallback.ok()) {
+      return absl::FailedPreconditionError("cannot build the gradient of '" + y + "' with respect to '" + x +
+                                           "': " + std::string(built.status().message()) +
+                                           " (fallback: " + std::string(fallback.status().message()) + ")");
+    }
+    built = std::move(fallback);
+  }
+  if (!built.ok()) return built.status();
+  Status s = bundle_->session->Extend(built->extension);
+  if (!s.ok()) return Status(s.code(), "adding the gradient graph: " + std::string(s.message()));
+  Plan plan{built->route, built->x, built->y, built->dy, built->grad};
+  plans_[key] = plan;
+  return plan;
+}
+
+StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
+  XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(request.signature));
+  std::string x = InputTensorName(*sig, request.x);
+  std::string y = OutputTensorName(*sig, request.y);
+  XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(x, y));
+  std::vector<std::pair<std::string, Tensor>> feeds;
+  for (const auto& [k, v] : request.feeds) {
+    std::string name = InputTensorName(*sig, k);
+    feeds.emplace_back(name == x ? plan.x : name, v);
+  }
+  feeds.emplace_back(plan.dy, request.weights);
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, {plan.y, plan.grad}));
+  VjpResult result;
+  result.y = std::move(values[0]);
+  result.gradient = std::move(values[1]);
+  result.route = plan.route;
+  if (result.y.shape() != request.weights.shape()) {
+    return absl::InvalidArgumentError("weights have shape " + ShapeString(request.weights.shape()) +
+                                      " but '" + request.y + "' has shape " + ShapeString(result.y.shape()));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string GradientRouteName(GradientRoute route) {
+  switch (route) {
+    case GradientRoute::kFlatGraph: return "flat_graph";
+    case GradientRoute::kInlinedFunctions: return "inlined_functions";
+    case GradientRoute::kSymbolicGradient: return "symbolic_gradient";
+  }
+  return "unknown";
+}
+
+StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& dir, const LoadOptions& options) {
+  XAI_ASSIGN_OR_RETURN(SavedModelInfo info, ReadSavedModelInfo(dir));
+  XAI_ASSIGN_OR_RETURN(const MetaGraphInfo* meta, info.FindMetaGraph(options.tag_set));
+  tf::SessionOptions session_options;
+  session_options.config.set_intra_op_parallelism_threads(options.intra_op_threads);
+  session_options.config.set_inter_op_parallelism_threads(options.inter_op_threads);
+  (*session_options.config.mutable_device_count())["GPU"] = 0;  // CPU wheel: skip probing CUDA
+  tf::RunOptions run_options;
+  auto bundle = std::make_unique<tf::SavedModelBundle>();
+  Status s = tf::LoadSavedModel(session_options, run_options, dir, SplitTags(options.tag_set), bundle.get());
+  if (!s.ok()) {
+    return Status(s.code(), "loading SavedModel '" + dir + "': " + std::string(s.message()));
+  }
+  return std::unique_ptr<Model>(new TfModel(dir, std::move(bundle), *meta));
+}
+
+}  // namespace xai
