@@ -217,6 +217,76 @@ std::string SessionName(const std::unordered_set<std::string>& base, const std::
   return (base.count(node) ? node : prefix + node) + ":" + std::to_string(index);
 }
 
+// Route G2: one SymbolicGradient node over the call op that produces y, built
+// by hand rather than through the registered PartitionedCall gradient, whose
+// declared output types keep DT_RESOURCE for captured variables while the
+// runtime returns float gradients for them. Needs x to be a direct input of
+// the call (the usual TF2 signature: placeholder → StatefulPartitionedCall).
+StatusOr<tf::Output> AddCallGradient(tf::Graph* graph, tf::Node* call, int y_index, tf::Node* x_node, int x_index,
+                                     tf::Node* dy) {
+  if (!IsFunctionCall(call, graph->flib_def())) {
+    return absl::FailedPreconditionError("'" + call->name() + "' is not a function call");
+  }
+  std::vector<const tf::Edge*> inputs;
+  XAI_RETURN_IF_ERROR(call->input_edges(&inputs));
+  int x_position = -1;
+  tf::NodeDef def;
+  def.set_name(graph->NewName("xai_grad/SymbolicGradient"));
+  def.set_op("SymbolicGradient");
+  tf::AttrValue tin, tout;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const tf::Edge* e = inputs[i];
+    if (e->src() == x_node && e->src_output() == x_index) x_position = static_cast<int>(i);
+    def.add_input(e->src()->name() + ":" + std::to_string(e->src_output()));
+    tf::DataType t = e->src()->output_type(e->src_output());
+    tin.mutable_list()->add_type(t);
+    tout.mutable_list()->add_type(t == tf::DT_RESOURCE ? tf::DT_FLOAT : t);
+  }
+  if (x_position < 0) {
+    return absl::FailedPreconditionError("'" + x_node->name() + "' is not a direct input of '" + call->name() + "'");
+  }
+  // One upstream gradient per call output: dy for y, zeros for the others.
+  std::vector<std::pair<tf::Node*, int>> sources;
+  for (const tf::Edge* e : inputs) sources.emplace_back(e->src(), e->src_output());
+  for (int k = 0; k < call->num_outputs(); ++k) {
+    tf::DataType t = call->output_type(k);
+    tin.mutable_list()->add_type(t);
+    if (k == y_index) {
+      def.add_input(dy->name() + ":0");
+      sources.emplace_back(dy, 0);
+      continue;
+    }
+    tf::NodeDef zeros;
+    zeros.set_name(graph->NewName("xai_grad/zeros"));
+    zeros.set_op("ZerosLike");
+    zeros.add_input(call->name() + ":" + std::to_string(k));
+    (*zeros.mutable_attr())["T"].set_type(t);
+    tf::Status s;
+    tf::Node* z = graph->AddNode(zeros, &s);
+    XAI_RETURN_IF_ERROR(s);
+    graph->AddEdge(call, k, z, 0);
+    def.add_input(z->name() + ":0");
+    sources.emplace_back(z, 0);
+  }
+  (*def.mutable_attr())["Tin"] = tin;
+  (*def.mutable_attr())["Tout"] = tout;
+  tf::NameAttrList f;
+  if (IsCallOp(call->type_string())) {
+    XAI_RETURN_IF_ERROR(tf::GetNodeAttr(call->attrs(), "f", &f));
+  } else {
+    f.set_name(call->type_string());
+    for (const auto& [k, v] : call->attrs()) (*f.mutable_attr())[k] = v;
+  }
+  *(*def.mutable_attr())["f"].mutable_func() = f;
+  tf::Status s;
+  tf::Node* grad = graph->AddNode(def, &s);
+  XAI_RETURN_IF_ERROR(s);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    graph->AddEdge(sources[i].first, sources[i].second, grad, static_cast<int>(i));
+  }
+  return tf::Output(grad, x_position);
+}
+
 }  // namespace
 
 StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::string& x,
@@ -272,8 +342,13 @@ StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::st
   tf::Scope scope = tf::NewInternalScope(&graph, &scope_status, nullptr).NewSubScope("xai_grad");
   auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_dtype);
   std::vector<tf::Output> grads;
-  XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)},
-                                               {tf::Output(x_node, x_ref.index)}, {dy}, &grads));
+  if (route == GradientRoute::kSymbolicGradient) {
+    XAI_ASSIGN_OR_RETURN(tf::Output g, AddCallGradient(&graph, y_src, y_ref.index, x_node, x_ref.index, dy.node()));
+    grads.push_back(g);
+  } else {
+    XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)},
+                                                 {tf::Output(x_node, x_ref.index)}, {dy}, &grads));
+  }
   XAI_RETURN_IF_ERROR(scope_status);
 
   std::unordered_set<std::string> base_names;

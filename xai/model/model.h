@@ -98,6 +98,10 @@ struct VjpRequest {
   // directly (an intermediate) is allowed.
   std::map<std::string, Tensor> feeds;
   Tensor weights;  // same shape and dtype as y's value
+  // Route to build the gradient with. kAuto: inline function calls (G1, or G0
+  // when there are none) and fall back to kSymbolicGradient (G2) when
+  // inlining fails. Forcing a route is for tests and diagnosis.
+  enum class Route { kAuto, kInlined, kSymbolic } route = Route::kAuto;
 };
 
 struct VjpResult {

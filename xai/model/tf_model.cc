@@ -153,7 +153,7 @@ class TfModel : public Model {
     return out ? out->name : key_or_name;
   }
 
-  StatusOr<Plan> GetPlan(const std::string& x, const std::string& y);
+  StatusOr<Plan> GetPlan(const std::string& x, const std::string& y, VjpRequest::Route route);
 
   const std::string dir_;
   std::unique_ptr<tf::SavedModelBundle> bundle_;
@@ -165,15 +165,19 @@ class TfModel : public Model {
   int next_plan_ = 0;
 };
 
-StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string& y) {
-  std::string key = x + "|" + y;
+StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string& y, VjpRequest::Route route) {
+  std::string key = x + "|" + y + "|" + std::to_string(static_cast<int>(route));
   std::lock_guard<std::mutex> lock(mu_);
   auto it = plans_.find(key);
   if (it != plans_.end()) return it->second;
   std::string prefix = "xai_vjp_" + std::to_string(next_plan_++) + "/";
   const tf::GraphDef& base = bundle_->meta_graph_def.graph_def();
-  StatusOr<GradientPlan> built = BuildGradientPlan(base, x, y, prefix, GradientRoute::kInlinedFunctions);
-  if (!built.ok() && !absl::IsFailedPrecondition(built.status()) && !absl::IsNotFound(built.status())) {
+  StatusOr<GradientPlan> built =
+      BuildGradientPlan(base, x, y, prefix,
+                        route == VjpRequest::Route::kSymbolic ? GradientRoute::kSymbolicGradient
+                                                              : GradientRoute::kInlinedFunctions);
+  if (route == VjpRequest::Route::kAuto && !built.ok() && !absl::IsFailedPrecondition(built.status()) &&
+      !absl::IsNotFound(built.status())) {
     // Inlining failed: differentiate through the call ops instead (route G2).
     StatusOr<GradientPlan> fallback =
         BuildGradientPlan(base, x, y, prefix, GradientRoute::kSymbolicGradient);
@@ -196,7 +200,7 @@ StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
   XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(request.signature));
   std::string x = InputTensorName(*sig, request.x);
   std::string y = OutputTensorName(*sig, request.y);
-  XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(x, y));
+  XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(x, y, request.route));
   std::vector<std::pair<std::string, Tensor>> feeds;
   for (const auto& [k, v] : request.feeds) {
     std::string name = InputTensorName(*sig, k);
@@ -233,6 +237,8 @@ StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& dir, const LoadO
   session_options.config.set_intra_op_parallelism_threads(options.intra_op_threads);
   session_options.config.set_inter_op_parallelism_threads(options.inter_op_threads);
   (*session_options.config.mutable_device_count())["GPU"] = 0;  // CPU wheel: skip probing CUDA
+  // Gradient graphs are added to the live session later (Session::Extend).
+  session_options.config.mutable_experimental()->set_disable_optimize_for_static_graph(true);
   tf::RunOptions run_options;
   auto bundle = std::make_unique<tf::SavedModelBundle>();
   Status s = tf::LoadSavedModel(session_options, run_options, dir, SplitTags(options.tag_set), bundle.get());
