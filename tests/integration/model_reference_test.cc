@@ -176,6 +176,7 @@ TEST(NoGradient, NamesTheBlockingOp) {
   std::string message(result.status().message());
   EXPECT_NE(message.find("of type Floor has no gradient"), std::string::npos) << message;
   EXPECT_NE(message.find("op '"), std::string::npos) << message;
+  std::cout << "[ message  ] " << message << "\n";
 }
 
 std::vector<std::string> FixtureNames() {

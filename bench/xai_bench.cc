@@ -1,0 +1,127 @@
+// xai_bench: named end-to-end workloads (in the manner of LevelDB's db_bench).
+// Prints one JSON line of per-call times in microseconds so a driver script can
+// put them beside the competing tool's numbers from the same run.
+//
+//   xai_bench --dir MODEL --workload predict --batch 1 --iters 2000 [--signature serving_default]
+//             [--intra N] [--inter N] [--json]
+//
+// Workloads:
+//   predict        Model::RunSignature on a fixed random batch (library path)
+//   predict_json   service::HandlePredict on a TF Serving row body (JSON in/out)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "CLI/CLI.hpp"
+#include "absl/log/globals.h"
+#include "nlohmann/json.hpp"
+#include "xai/model/model.h"
+#include "xai/service/predict.h"
+
+namespace xai {
+namespace {
+
+struct Flags {
+  std::string dir, workload = "predict", signature = "serving_default";
+  int batch = 1, iters = 1000, warmup = 50;
+  LoadOptions load;
+};
+
+StatusOr<std::map<std::string, Tensor>> RandomInputs(const SignatureInfo& sig, int batch) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal;
+  std::map<std::string, Tensor> inputs;
+  for (const auto& in : sig.inputs) {
+    if (in.dtype != DType::kFloat) return absl::InvalidArgumentError("benchmark inputs must be float32: " + in.key);
+    std::vector<int64_t> shape = in.shape;
+    if (shape.empty()) return absl::InvalidArgumentError("input needs a batch dimension: " + in.key);
+    shape[0] = batch;
+    std::vector<float> values(NumElements(shape));
+    for (float& v : values) v = normal(rng);
+    inputs[in.key] = Tensor::FromFloats(shape, values);
+  }
+  return inputs;
+}
+
+std::string RowBody(const std::map<std::string, Tensor>& inputs, int batch) {
+  nlohmann::json instances = nlohmann::json::array();
+  for (int b = 0; b < batch; ++b) {
+    nlohmann::json item;
+    for (const auto& [key, t] : inputs) {
+      int64_t per = t.num_elements() / batch;
+      std::vector<float> row(t.data<float>() + b * per, t.data<float>() + (b + 1) * per);
+      item[key] = row;
+    }
+    instances.push_back(inputs.size() == 1 ? item.begin().value() : item);
+  }
+  return nlohmann::json{{"instances", instances}}.dump();
+}
+
+template <typename F>
+StatusOr<std::vector<double>> Time(const Flags& f, F&& call) {
+  for (int i = 0; i < f.warmup; ++i) XAI_RETURN_IF_ERROR(call());
+  std::vector<double> micros;
+  micros.reserve(f.iters);
+  for (int i = 0; i < f.iters; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    XAI_RETURN_IF_ERROR(call());
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+  }
+  return micros;
+}
+
+int Run(const Flags& f) {
+  auto model = Model::Load(f.dir, f.load);
+  if (!model.ok()) {
+    std::cerr << "xai_bench: " << model.status().message() << "\n";
+    return 2;
+  }
+  auto sig = (*model)->meta_graph().FindSignature(f.signature);
+  if (!sig.ok()) {
+    std::cerr << "xai_bench: " << sig.status().message() << "\n";
+    return 2;
+  }
+  auto inputs = RandomInputs(**sig, f.batch);
+  if (!inputs.ok()) {
+    std::cerr << "xai_bench: " << inputs.status().message() << "\n";
+    return 2;
+  }
+  std::string body = RowBody(*inputs, f.batch);
+  StatusOr<std::vector<double>> micros = absl::InvalidArgumentError("unknown workload " + f.workload);
+  if (f.workload == "predict") {
+    micros = Time(f, [&]() { return (*model)->RunSignature(f.signature, *inputs).status(); });
+  } else if (f.workload == "predict_json") {
+    micros = Time(f, [&]() { return HandlePredict(**model, body, f.signature).status(); });
+  }
+  if (!micros.ok()) {
+    std::cerr << "xai_bench: " << micros.status().message() << "\n";
+    return 2;
+  }
+  std::sort(micros->begin(), micros->end());
+  nlohmann::json out = {{"workload", f.workload}, {"batch", f.batch}, {"iters", f.iters},
+                        {"median_us", (*micros)[micros->size() / 2]},
+                        {"p90_us", (*micros)[micros->size() * 9 / 10]}};
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+}  // namespace xai
+
+int main(int argc, char** argv) {
+  absl::SetMinLogLevel(absl::LogSeverityAtLeast::kError);
+  xai::Flags f;
+  CLI::App app{"xai_bench: end-to-end workloads"};
+  app.add_option("--dir", f.dir, "SavedModel directory")->required();
+  app.add_option("--workload", f.workload, "predict | predict_json");
+  app.add_option("--signature", f.signature, "signature key");
+  app.add_option("--batch", f.batch, "examples per call");
+  app.add_option("--iters", f.iters, "timed calls");
+  app.add_option("--warmup", f.warmup, "untimed calls first");
+  app.add_option("--intra", f.load.intra_op_threads, "intra-op threads (0 = all cores)");
+  app.add_option("--inter", f.load.inter_op_threads, "inter-op threads (0 = default, -1 = caller thread)");
+  CLI11_PARSE(app, argc, argv);
+  return xai::Run(f);
+}
