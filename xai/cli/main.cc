@@ -65,7 +65,7 @@ void AddPredict(CLI::App& app, PredictFlags& f) {
   CLI::App* cmd = app.add_subcommand("predict", "Run a signature on a TensorFlow Serving REST predict body");
   AddModelFlags(cmd, f.dir, f.load);
   cmd->add_option("--signature_def", f.signature_def, "signature when the body names none")->capture_default_str();
-  cmd->add_option("--request", f.request, "request JSON file, or - for standard input")->capture_default_str();
+  cmd->add_option("--request", f.request, "request JSON file, or - for standard input")->required();
 }
 
 int RunPredict(PredictFlags& f) {

@@ -231,7 +231,52 @@ std::vector<FunctionArgument> RenderSignature(const tfp::SavedConcreteFunction& 
   return args;
 }
 
-std::vector<ConcreteFunctionInfo> ListFunctions(const tfp::SavedObjectGraph& graph) {
+// Position of each library function in the order TensorFlow Python's loader
+// re-creates them (function_deserialization's topological sort: a stack of
+// ready functions seeded in library order, dependants released in library
+// order). Loaded functions are renamed with increasing uids in this order, and
+// saved_model_cli sorts a function's concrete functions by those names.
+std::map<std::string, int> LoadOrder(const tfp::FunctionDefLibrary& library) {
+  std::set<std::string> names;
+  for (const auto& f : library.function()) names.insert(f.signature().name());
+  std::map<std::string, std::vector<std::string>> dependants;
+  std::map<std::string, int> pending;
+  for (const auto& f : library.function()) {
+    std::set<std::string> deps;
+    for (const auto& node : f.node_def()) {
+      if (names.count(node.op())) {
+        deps.insert(node.op());
+        continue;
+      }
+      for (const auto& [k, attr] : node.attr()) {
+        if (attr.value_case() == tfp::AttrValue::kFunc) deps.insert(attr.func().name());
+        if (attr.value_case() == tfp::AttrValue::kList) {
+          for (const auto& fn : attr.list().func()) deps.insert(fn.name());
+        }
+      }
+    }
+    for (const auto& d : deps) dependants[d].push_back(f.signature().name());
+    pending[f.signature().name()] = static_cast<int>(deps.size());
+  }
+  std::vector<std::string> ready;
+  for (const auto& f : library.function()) {
+    if (pending[f.signature().name()] == 0) ready.push_back(f.signature().name());
+  }
+  std::map<std::string, int> order;
+  while (!ready.empty()) {
+    std::string name = ready.back();
+    ready.pop_back();
+    order[name] = static_cast<int>(order.size());
+    for (const auto& d : dependants[name]) {
+      if (--pending[d] == 0) ready.push_back(d);
+    }
+  }
+  return order;
+}
+
+std::vector<ConcreteFunctionInfo> ListFunctions(const tfp::SavedObjectGraph& graph,
+                                                const tfp::FunctionDefLibrary& library) {
+  std::map<std::string, int> order = LoadOrder(library);
   std::vector<ConcreteFunctionInfo> out;
   if (graph.nodes_size() == 0) return out;
   for (const auto& child : graph.nodes(0).children()) {
@@ -246,8 +291,9 @@ std::vector<ConcreteFunctionInfo> ListFunctions(const tfp::SavedObjectGraph& gra
     } else {
       continue;
     }
-    // Kept in stored order: saved_model_cli sorts by the names functions get
-    // when Python loads them, which are numbered in this order.
+    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+      return order[a] < order[b];
+    });
     ConcreteFunctionInfo info;
     info.name = child.local_name();
     for (const auto& name : names) {
@@ -277,7 +323,7 @@ MetaGraphInfo ToInfo(const tfp::MetaGraphDef& mg) {
             [](const SignatureInfo& a, const SignatureInfo& b) { return a.key < b.key; });
   info.op_types = OpsUsed(mg.graph_def());
   info.has_object_graph = mg.has_object_graph_def();
-  if (info.has_object_graph) info.functions = ListFunctions(mg.object_graph_def());
+  if (info.has_object_graph) info.functions = ListFunctions(mg.object_graph_def(), mg.graph_def().library());
   return info;
 }
 
