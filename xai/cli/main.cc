@@ -50,6 +50,7 @@ int Main(int argc, char** argv) {
   std::vector<std::pair<std::string, CommandRunner>> commands = {
       {"inspect", AddInspectCommand(app)},
       {"predict", AddPredictCommand(app)},
+      {"metadata", AddMetadataCommand(app)},
   };
   try {
     app.parse(argc, argv);

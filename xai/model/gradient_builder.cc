@@ -21,6 +21,8 @@
 #include "tensorflow/core/framework/op.h"
 #include "tensorflow/core/framework/types.h"
 #include "tensorflow/core/graph/graph.h"
+#include "tensorflow/core/common_runtime/shape_refiner.h"
+#include "tensorflow/core/framework/shape_inference.h"
 
 namespace xai {
 namespace {
@@ -287,87 +289,216 @@ StatusOr<tf::Output> AddCallGradient(tf::Graph* graph, tf::Node* call, int y_ind
   return tf::Output(grad, x_position);
 }
 
-}  // namespace
+// The base graph imported, with an Identity "xai_y_<k>" on each output (it
+// survives inlining of the output's producer and names the flat output), and,
+// for kInlinedFunctions, every call the outputs depend on inlined.
+struct Flattened {
+  std::unique_ptr<tf::Graph> graph;
+  std::vector<tf::Node*> y_nodes;   // the Identities
+  std::vector<tf::Node*> y_srcs;    // their original producers
+  std::vector<int> y_indices;
+  int inlined = 0;
+};
 
-StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::string& x,
-                                         const std::string& y, const std::string& prefix,
-                                         GradientRoute route) {
-  XAI_ASSIGN_OR_RETURN(TensorRef x_ref, ParseTensorName(x));
-  XAI_ASSIGN_OR_RETURN(TensorRef y_ref, ParseTensorName(y));
-
+StatusOr<Flattened> Flatten(const tf::GraphDef& base, const std::vector<std::string>& outputs, bool inline_calls) {
+  Flattened f;
   tf::FunctionLibraryDefinition flib(tf::OpRegistry::Global(), base.library());
-  tf::Graph graph(flib);
+  f.graph = std::make_unique<tf::Graph>(flib);
   tf::GraphConstructorOptions construct;
   construct.allow_internal_ops = true;
-  XAI_RETURN_IF_ERROR(Annotate(tf::ConvertGraphDefToGraph(construct, base, &graph), "importing the graph"));
-
-  auto nodes = NodesByName(&graph);
-  if (!nodes.count(y_ref.node)) return absl::NotFoundError("output tensor '" + y + "' is not in the graph");
-  tf::Node* y_src = nodes[y_ref.node];
-  if (y_ref.index >= y_src->num_outputs()) {
-    return absl::NotFoundError("op '" + y_ref.node + "' has " + std::to_string(y_src->num_outputs()) +
-                               " outputs; '" + y + "' does not exist");
+  XAI_RETURN_IF_ERROR(Annotate(tf::ConvertGraphDefToGraph(construct, base, f.graph.get()), "importing the graph"));
+  auto nodes = NodesByName(f.graph.get());
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    XAI_ASSIGN_OR_RETURN(TensorRef ref, ParseTensorName(outputs[k]));
+    if (!nodes.count(ref.node)) return absl::NotFoundError("output tensor '" + outputs[k] + "' is not in the graph");
+    tf::Node* src = nodes[ref.node];
+    if (ref.index >= src->num_outputs()) {
+      return absl::NotFoundError("op '" + ref.node + "' has " + std::to_string(src->num_outputs()) +
+                                 " outputs; '" + outputs[k] + "' does not exist");
+    }
+    tf::NodeDef def;
+    def.set_name("xai_y_" + std::to_string(k));
+    def.set_op("Identity");
+    def.add_input(ref.node + ":" + std::to_string(ref.index));
+    (*def.mutable_attr())["T"].set_type(tf::BaseType(src->output_type(ref.index)));
+    tf::Status s;
+    tf::Node* y = f.graph->AddNode(def, &s);
+    XAI_RETURN_IF_ERROR(s);
+    f.graph->AddEdge(src, ref.index, y, 0);
+    f.y_nodes.push_back(y);
+    f.y_srcs.push_back(src);
+    f.y_indices.push_back(ref.index);
   }
-  // An Identity on y survives inlining of y's producer and names the flat y.
-  tf::DataType y_dtype = tf::BaseType(y_src->output_type(y_ref.index));
-  tf::NodeDef y_def;
-  y_def.set_name("xai_y");
-  y_def.set_op("Identity");
-  y_def.add_input(y_ref.node + ":" + std::to_string(y_ref.index));
-  (*y_def.mutable_attr())["T"].set_type(y_dtype);
-  tf::Status add_status;
-  tf::Node* y_node = graph.AddNode(y_def, &add_status);
-  XAI_RETURN_IF_ERROR(add_status);
-  graph.AddEdge(y_src, y_ref.index, y_node, 0);
-
-  GradientPlan plan;
-  plan.route = route;
-  if (route == GradientRoute::kInlinedFunctions) {
-    XAI_ASSIGN_OR_RETURN(int inlined, FlattenAncestors(&graph, y_node));
-    if (inlined == 0) plan.route = GradientRoute::kFlatGraph;
+  if (inline_calls) {
+    for (tf::Node* y : f.y_nodes) {
+      XAI_ASSIGN_OR_RETURN(int n, FlattenAncestors(f.graph.get(), y));
+      f.inlined += n;
+    }
   }
+  return f;
+}
 
-  nodes = NodesByName(&graph);
-  if (!nodes.count(x_ref.node)) {
-    return absl::NotFoundError("input tensor '" + x + "' is not in the " +
-                               (route == GradientRoute::kInlinedFunctions ? "flattened " : "") + "graph");
+StatusOr<std::pair<tf::Node*, int>> FindTensor(tf::Graph* graph, const std::string& name, bool flattened) {
+  XAI_ASSIGN_OR_RETURN(TensorRef ref, ParseTensorName(name));
+  auto nodes = NodesByName(graph);
+  if (!nodes.count(ref.node)) {
+    return absl::NotFoundError("tensor '" + name + "' is not in the " + (flattened ? "flattened " : "") + "graph");
   }
-  tf::Node* x_node = nodes[x_ref.node];
-  if (x_ref.index >= x_node->num_outputs()) {
-    return absl::NotFoundError("op '" + x_ref.node + "' has no output " + std::to_string(x_ref.index));
+  tf::Node* node = nodes[ref.node];
+  if (ref.index >= node->num_outputs()) {
+    return absl::NotFoundError("op '" + ref.node + "' has no output " + std::to_string(ref.index));
   }
-  XAI_RETURN_IF_ERROR(CheckDifferentiablePath(x_node, x_ref.index, y_node, x, y));
+  return std::make_pair(node, ref.index);
+}
 
-  tf::Status scope_status;
-  tf::Scope scope = tf::NewInternalScope(&graph, &scope_status, nullptr).NewSubScope("xai_grad");
-  auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_dtype);
-  std::vector<tf::Output> grads;
-  if (route == GradientRoute::kSymbolicGradient) {
-    XAI_ASSIGN_OR_RETURN(tf::Output g, AddCallGradient(&graph, y_src, y_ref.index, x_node, x_ref.index, dy.node()));
-    grads.push_back(g);
-  } else {
-    XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)},
-                                                 {tf::Output(x_node, x_ref.index)}, {dy}, &grads));
-  }
-  XAI_RETURN_IF_ERROR(scope_status);
-
-  std::unordered_set<std::string> base_names;
-  for (const auto& n : base.node()) base_names.insert(n.name());
-  tf::GraphDef flat;
+// New nodes of `graph` (absent from `base`), renamed under `prefix`.
+tf::GraphDef Extension(const tf::Graph& graph, const tf::GraphDef& base, const std::unordered_set<std::string>& base_names,
+                       const std::string& prefix) {
+  tf::GraphDef flat, out;
   graph.ToGraphDef(&flat);
   for (const auto& n : flat.node()) {
     if (base_names.count(n.name())) continue;
-    tf::NodeDef* added = plan.extension.add_node();
+    tf::NodeDef* added = out.add_node();
     *added = n;
     added->set_name(prefix + n.name());
     RenamePrefixedInputs(added, base_names, prefix);
   }
-  *plan.extension.mutable_versions() = base.versions();
-  plan.x = SessionName(base_names, prefix, x_ref.node, x_ref.index);
-  plan.y = prefix + "xai_y:0";
+  *out.mutable_versions() = base.versions();
+  return out;
+}
+
+std::unordered_set<std::string> BaseNames(const tf::GraphDef& base) {
+  std::unordered_set<std::string> names;
+  for (const auto& n : base.node()) names.insert(n.name());
+  return names;
+}
+
+// Every op in each library function's body, following nested function references.
+std::map<std::string, std::set<std::string>> FunctionOps(const tf::FunctionDefLibrary& library) {
+  std::map<std::string, const tf::FunctionDef*> functions;
+  for (const auto& f : library.function()) functions[f.signature().name()] = &f;
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& [name, fdef] : functions) {
+    std::set<std::string>& ops = out[name];
+    std::vector<const tf::FunctionDef*> pending{fdef};
+    std::set<std::string> seen{name};
+    while (!pending.empty()) {
+      const tf::FunctionDef* f = pending.back();
+      pending.pop_back();
+      for (const auto& node : f->node_def()) {
+        ops.insert(node.op());
+        std::vector<std::string> refs{node.op()};
+        for (const auto& [k, attr] : node.attr()) {
+          if (attr.has_func()) refs.push_back(attr.func().name());
+          for (const auto& fn : attr.list().func()) refs.push_back(fn.name());
+        }
+        for (const auto& r : refs) {
+          if (functions.count(r) && seen.insert(r).second) pending.push_back(functions[r]);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+GraphNode ToGraphNode(const tf::Node* node, tf::ShapeRefiner* refiner) {
+  GraphNode g;
+  g.name = node->name();
+  g.op = node->type_string();
+  std::vector<const tf::Edge*> in;
+  if (node->input_edges(&in).ok()) {
+    for (const tf::Edge* e : in) g.inputs.push_back(e->src()->name() + ":" + std::to_string(e->src_output()));
+  }
+  tf::shape_inference::InferenceContext* ctx = refiner->GetContext(node);
+  for (int i = 0; i < node->num_outputs(); ++i) {
+    g.output_dtypes.push_back(static_cast<DType>(tf::BaseType(node->output_type(i))));
+    std::optional<std::vector<int64_t>> shape;
+    if (ctx && ctx->RankKnown(ctx->output(i))) {
+      shape.emplace();
+      for (int d = 0; d < ctx->Rank(ctx->output(i)); ++d) shape->push_back(ctx->Value(ctx->Dim(ctx->output(i), d)));
+    }
+    g.output_shapes.push_back(shape);
+  }
+  g.has_gradient = HasGradientFunction(node);
+  for (const auto& [k, attr] : node->attrs()) {
+    if (attr.value_case() == tf::AttrValue::kI) g.int_attrs[k] = attr.i();
+    if (attr.has_func()) g.called_functions.push_back(attr.func().name());
+    for (const auto& fn : attr.list().func()) g.called_functions.push_back(fn.name());
+    if (k == "value" && g.op == "Const" && attr.has_tensor() && attr.tensor().dtype() == tf::DT_STRING &&
+        attr.tensor().string_val_size() <= 4096) {
+      for (const auto& v : attr.tensor().string_val()) g.string_values.push_back(v);
+    }
+  }
+  return g;
+}
+
+// Re-imports the flat graph with a ShapeRefiner to get static shapes.
+StatusOr<GraphView> MakeView(const tf::Graph& graph, const tf::FunctionDefLibrary& library) {
+  tf::GraphDef def;
+  graph.ToGraphDef(&def);
+  tf::Graph shaped(graph.flib_def());
+  tf::ShapeRefiner refiner(def.versions().producer(), shaped.op_registry());
+  tf::ImportGraphDefOptions options;
+  XAI_RETURN_IF_ERROR(Annotate(tf::ImportGraphDef(options, def, &shaped, &refiner), "inferring shapes"));
+  GraphView view;
+  for (const tf::Node* n : shaped.op_nodes()) {
+    view.index[n->name()] = view.nodes.size();
+    view.nodes.push_back(ToGraphNode(n, &refiner));
+  }
+  view.function_ops = FunctionOps(library);
+  return view;
+}
+
+}  // namespace
+
+StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::string& x, const std::string& y,
+                                         const std::string& prefix, GradientRoute route) {
+  bool inline_calls = route == GradientRoute::kInlinedFunctions;
+  XAI_ASSIGN_OR_RETURN(Flattened f, Flatten(base, {y}, inline_calls));
+  GradientPlan plan;
+  plan.route = (inline_calls && f.inlined == 0) ? GradientRoute::kFlatGraph : route;
+  XAI_ASSIGN_OR_RETURN(auto xt, FindTensor(f.graph.get(), x, inline_calls));
+  tf::Node* y_node = f.y_nodes[0];
+  XAI_RETURN_IF_ERROR(CheckDifferentiablePath(xt.first, xt.second, y_node, x, y));
+
+  tf::Status scope_status;
+  tf::Scope scope = tf::NewInternalScope(f.graph.get(), &scope_status, nullptr).NewSubScope("xai_grad");
+  auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_node->output_type(0));
+  std::vector<tf::Output> grads;
+  if (route == GradientRoute::kSymbolicGradient) {
+    XAI_ASSIGN_OR_RETURN(tf::Output g, AddCallGradient(f.graph.get(), f.y_srcs[0], f.y_indices[0], xt.first,
+                                                       xt.second, dy.node()));
+    grads.push_back(g);
+  } else {
+    XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)}, {tf::Output(xt.first, xt.second)},
+                                                 {dy}, &grads));
+  }
+  XAI_RETURN_IF_ERROR(scope_status);
+
+  std::unordered_set<std::string> base_names = BaseNames(base);
+  plan.extension = Extension(*f.graph, base, base_names, prefix);
+  plan.x = SessionName(base_names, prefix, xt.first->name(), xt.second);
+  plan.y = prefix + y_node->name() + ":0";
   plan.dy = prefix + dy.node()->name() + ":0";
   plan.grad = SessionName(base_names, prefix, grads[0].node()->name(), grads[0].index());
   return plan;
+}
+
+StatusOr<FlatGraph> BuildFlatGraph(const tf::GraphDef& base, const std::vector<std::string>& outputs,
+                                   const std::string& prefix) {
+  XAI_ASSIGN_OR_RETURN(Flattened f, Flatten(base, outputs, true));
+  FlatGraph flat;
+  std::unordered_set<std::string> base_names = BaseNames(base);
+  flat.extension = Extension(*f.graph, base, base_names, prefix);
+  flat.base_nodes.insert(base_names.begin(), base_names.end());
+  XAI_ASSIGN_OR_RETURN(flat.view, MakeView(*f.graph, base.library()));
+  return flat;
+}
+
+Status CheckGradientPath(const tf::GraphDef& base, const std::string& x, const std::string& y) {
+  XAI_ASSIGN_OR_RETURN(Flattened f, Flatten(base, {y}, true));
+  XAI_ASSIGN_OR_RETURN(auto xt, FindTensor(f.graph.get(), x, true));
+  return CheckDifferentiablePath(xt.first, xt.second, f.y_nodes[0], x, y);
 }
 
 }  // namespace xai

@@ -4,7 +4,9 @@
 #ifndef XAI_MODEL_GRADIENT_BUILDER_H_
 #define XAI_MODEL_GRADIENT_BUILDER_H_
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "tensorflow/core/framework/graph.pb.h"
 #include "xai/base/status.h"
@@ -33,6 +35,21 @@ struct GradientPlan {
 StatusOr<GradientPlan> BuildGradientPlan(const tensorflow::GraphDef& base, const std::string& x,
                                          const std::string& y, const std::string& prefix,
                                          GradientRoute route);
+
+// The forward graph of `outputs` with every function call inlined, as an
+// extension for the session (nodes not in `base`, renamed under `prefix`) and
+// as a GraphView with inferred shapes.
+struct FlatGraph {
+  tensorflow::GraphDef extension;
+  GraphView view;
+  std::set<std::string> base_nodes;  // names that stay unprefixed in the session
+};
+StatusOr<FlatGraph> BuildFlatGraph(const tensorflow::GraphDef& base, const std::vector<std::string>& outputs,
+                                   const std::string& prefix);
+
+// OK when y depends differentiably on x in the flattened graph; see
+// BuildGradientPlan for the errors.
+Status CheckGradientPath(const tensorflow::GraphDef& base, const std::string& x, const std::string& y);
 
 }  // namespace xai
 

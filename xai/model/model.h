@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -110,6 +111,35 @@ struct VjpResult {
   GradientRoute route = GradientRoute::kFlatGraph;
 };
 
+// One node of a signature's flattened graph (function calls inlined, names as
+// docs/gradients.md describes), as analysis code above model/ sees it.
+struct GraphNode {
+  std::string name;
+  std::string op;
+  std::vector<std::string> inputs;           // data inputs, "node:index"
+  std::vector<DType> output_dtypes;
+  // Inferred static shapes per output; nullopt = unknown rank, -1 = unknown dim.
+  std::vector<std::optional<std::vector<int64_t>>> output_shapes;
+  bool has_gradient = false;                 // a registered, non-zero gradient function
+  std::vector<std::string> string_values;    // elements of a small string Const
+  std::map<std::string, int64_t> int_attrs;  // integer attributes (e.g. num_sparse, axis)
+  std::vector<std::string> called_functions; // functions referenced by attrs (While/If bodies, ...)
+};
+
+struct GraphView {
+  std::vector<GraphNode> nodes;
+  std::map<std::string, size_t> index;  // node name → position in nodes
+
+  const GraphNode* Find(const std::string& node_name) const;
+  // Producer of a tensor name ("node:idx" or "node"); nullptr when absent.
+  const GraphNode* Producer(const std::string& tensor) const;
+  // (consumer node, input position) pairs reading `tensor`.
+  std::vector<std::pair<const GraphNode*, int>> Consumers(const std::string& tensor) const;
+  // Library function → every op in its body, nested calls included (for
+  // function-valued attrs that stay un-inlined, such as While/If bodies).
+  std::map<std::string, std::set<std::string>> function_ops;
+};
+
 // A loaded SavedModel with a live session. Thread-safe: Run/RunSignature/Vjp
 // may be called concurrently (the session is; the caches are locked).
 class Model {
@@ -139,6 +169,23 @@ class Model {
   // built once and reused. FailedPrecondition names the op (name and type)
   // that has no gradient when x does not reach y differentiably.
   virtual StatusOr<VjpResult> Vjp(const VjpRequest& request) = 0;
+
+  // The graph that computes signature `key`'s outputs with every function call
+  // inlined (the naming Vjp accepts for intermediate tensors), with static
+  // shapes. Built once per signature and cached.
+  virtual StatusOr<const GraphView*> SignatureGraph(const std::string& key) = 0;
+
+  // OK when `y` is reachable from `x` through differentiable ops (same names
+  // as Vjp); FailedPrecondition naming the blocking ops otherwise. Builds
+  // nothing in the session.
+  virtual Status CheckGradientPath(const std::string& signature, const std::string& x, const std::string& y) = 0;
+
+  // Runs tensors of SignatureGraph(signature) (flat names or signature keys):
+  // feeds and fetches may be intermediate tensors. The flat graph is added to
+  // the session once per signature.
+  virtual StatusOr<std::vector<Tensor>> RunFlat(const std::string& signature,
+                                                const std::vector<std::pair<std::string, Tensor>>& feeds,
+                                                const std::vector<std::string>& fetches) = 0;
 
  protected:
   Model() = default;

@@ -49,4 +49,24 @@ StatusOr<const MetaGraphInfo*> SavedModelInfo::FindMetaGraph(const std::string& 
                              "' in the SavedModel; available tag-sets: " + absl::StrJoin(available, ", "));
 }
 
+const GraphNode* GraphView::Find(const std::string& node_name) const {
+  auto it = index.find(node_name);
+  return it == index.end() ? nullptr : &nodes[it->second];
+}
+
+const GraphNode* GraphView::Producer(const std::string& tensor) const {
+  return Find(tensor.substr(0, tensor.rfind(':')));
+}
+
+std::vector<std::pair<const GraphNode*, int>> GraphView::Consumers(const std::string& tensor) const {
+  std::string name = tensor.find(':') == std::string::npos ? tensor + ":0" : tensor;
+  std::vector<std::pair<const GraphNode*, int>> out;
+  for (const auto& n : nodes) {
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      if (n.inputs[i] == name) out.emplace_back(&n, static_cast<int>(i));
+    }
+  }
+  return out;
+}
+
 }  // namespace xai

@@ -99,6 +99,47 @@ class TfModel : public Model {
 
   StatusOr<VjpResult> Vjp(const VjpRequest& request) override;
 
+  StatusOr<const GraphView*> SignatureGraph(const std::string& key) override {
+    XAI_ASSIGN_OR_RETURN(Flat * flat, GetFlat(key));
+    return &flat->graph.view;
+  }
+
+  Status CheckGradientPath(const std::string& signature, const std::string& x, const std::string& y) override {
+    XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(signature));
+    return xai::CheckGradientPath(bundle_->meta_graph_def.graph_def(), InputTensorName(*sig, x),
+                                  OutputTensorName(*sig, y));
+  }
+
+  StatusOr<std::vector<Tensor>> RunFlat(const std::string& signature,
+                                        const std::vector<std::pair<std::string, Tensor>>& feeds,
+                                        const std::vector<std::string>& fetches) override {
+    XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(signature));
+    XAI_ASSIGN_OR_RETURN(Flat * flat, GetFlat(signature));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!flat->extended) {
+        Status s = bundle_->session->Extend(flat->graph.extension);
+        if (!s.ok()) return Status(s.code(), "adding the flattened graph: " + std::string(s.message()));
+        flat->extended = true;
+      }
+    }
+    auto session_name = [&](const std::string& tensor) {
+      std::string node = tensor.substr(0, tensor.rfind(':'));
+      return flat->graph.base_nodes.count(node) ? tensor : flat->prefix + tensor;
+    };
+    std::vector<std::pair<std::string, Tensor>> session_feeds;
+    for (const auto& [name, value] : feeds) {
+      XAI_ASSIGN_OR_RETURN(std::string t, FlatTensor(*sig, *flat, name, true));
+      session_feeds.emplace_back(session_name(t), value);
+    }
+    std::vector<std::string> session_fetches;
+    for (const auto& name : fetches) {
+      XAI_ASSIGN_OR_RETURN(std::string t, FlatTensor(*sig, *flat, name, false));
+      session_fetches.push_back(session_name(t));
+    }
+    return Run(session_feeds, session_fetches);
+  }
+
  private:
   struct Plan {
     GradientRoute route;
@@ -155,6 +196,38 @@ class TfModel : public Model {
 
   StatusOr<Plan> GetPlan(const std::string& x, const std::string& y, VjpRequest::Route route);
 
+  struct Flat {
+    FlatGraph graph;
+    std::string prefix;
+    bool extended = false;
+  };
+
+  StatusOr<Flat*> GetFlat(const std::string& key) {
+    XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(key));
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = flats_.find(key);
+    if (it != flats_.end()) return it->second.get();
+    std::vector<std::string> outputs;
+    for (const auto& o : sig->outputs) outputs.push_back(o.name);
+    auto flat = std::make_unique<Flat>();
+    flat->prefix = "xai_flat_" + std::to_string(flats_.size()) + "/";
+    XAI_ASSIGN_OR_RETURN(flat->graph, BuildFlatGraph(bundle_->meta_graph_def.graph_def(), outputs, flat->prefix));
+    Flat* raw = flat.get();
+    flats_[key] = std::move(flat);
+    return raw;
+  }
+
+  // A signature key or a tensor of the flat graph, as a flat tensor name.
+  StatusOr<std::string> FlatTensor(const SignatureInfo& sig, const Flat& flat, const std::string& name,
+                                   bool input) const {
+    std::string tensor = input ? InputTensorName(sig, name) : OutputTensorName(sig, name);
+    if (tensor.find(':') == std::string::npos) tensor += ":0";
+    if (!flat.graph.view.Producer(tensor)) {
+      return absl::NotFoundError("tensor '" + name + "' is not in the flattened graph of signature '" + sig.key + "'");
+    }
+    return tensor;
+  }
+
   const std::string dir_;
   std::unique_ptr<tf::SavedModelBundle> bundle_;
   const MetaGraphInfo info_;
@@ -162,6 +235,7 @@ class TfModel : public Model {
   std::mutex mu_;  // guards callables_, plans_, next_plan_
   std::unordered_map<std::string, tf::Session::CallableHandle> callables_;
   std::unordered_map<std::string, Plan> plans_;
+  std::map<std::string, std::unique_ptr<Flat>> flats_;
   int next_plan_ = 0;
 };
 
