@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT="$ROOT/build/fixtures"
 export TF_CPP_MIN_LOG_LEVEL=2
-WANT="$(cat tests/fixtures/make_fixtures.py tests/reference/*.py requirements-test.txt | sha1sum | cut -d' ' -f1)"
+WANT="$(cat tests/fixtures/make_fixtures.py tests/reference/*.py requirements-test.txt requirements-sdk.txt | sha1sum | cut -d' ' -f1)"
 if [ "$(cat "$OUT/.stamp" 2>/dev/null)" != "$WANT" ] || [ ! -f "$OUT/references.json" ]; then
   echo "fixtures: generating SavedModels into $OUT"
   rm -rf "$OUT"

@@ -29,11 +29,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 STAMP=.venv/.requirements.sha
-WANT="$(sha1sum requirements-test.txt | cut -d' ' -f1)"
+WANT="$(cat requirements-test.txt requirements-sdk.txt | sha1sum | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
   echo "setup: installing Python packages (tensorflow-cpu 2.21.0 wheel; a few minutes the first time)"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements-test.txt
+  .venv/bin/pip install -q -r requirements-test.txt -r requirements-sdk.txt
+  .venv/bin/pip install -q --no-deps explainable-ai-sdk==1.3.3
   echo "$WANT" > "$STAMP"
 fi
 

@@ -18,6 +18,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner AddInspectCommand(CLI::App& app);
 CommandRunner AddPredictCommand(CLI::App& app);
 CommandRunner AddMetadataCommand(CLI::App& app);
+CommandRunner AddExplainCommand(CLI::App& app);
 
 // Prints "xai: error: <message>" on stderr; returns the exit code for it.
 int Fail(const Status& status);

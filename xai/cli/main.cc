@@ -51,6 +51,7 @@ int Main(int argc, char** argv) {
       {"inspect", AddInspectCommand(app)},
       {"predict", AddPredictCommand(app)},
       {"metadata", AddMetadataCommand(app)},
+      {"explain", AddExplainCommand(app)},
   };
   try {
     app.parse(argc, argv);

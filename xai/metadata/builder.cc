@@ -249,8 +249,7 @@ StatusOr<SignatureChoice> ChooseSignature(const MetaGraphInfo& mg, const std::st
   SignatureChoice choice;
   if (!requested.empty()) {
     XAI_RETURN_IF_ERROR(mg.FindSignature(requested).status());
-    choice.model_signature = requested;
-    if (requested == "xai_model" && has("xai_preprocess")) choice.preprocess_signature = "xai_preprocess";
+    choice.model_signature = requested;  // instances are for this signature: no chaining
     return choice;
   }
   if (has("xai_model")) {

@@ -28,8 +28,9 @@ struct SignatureChoice {
 };
 
 // xai_model (chained after xai_preprocess when both exist), else the only
-// signature, else serving_default. InvalidArgument listing the signatures
-// when none of these applies; NotFound for an explicit unknown key.
+// signature, else serving_default. An explicit `requested` key is used as
+// is (no chaining). InvalidArgument listing the signatures when none of
+// these applies; NotFound for an explicit unknown key.
 StatusOr<SignatureChoice> ChooseSignature(const MetaGraphInfo& meta_graph, const std::string& requested);
 
 // The metadata `xai explain` uses when the user gives none.

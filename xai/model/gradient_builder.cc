@@ -449,38 +449,101 @@ StatusOr<GraphView> MakeView(const tf::Graph& graph, const tf::FunctionDefLibrar
   return view;
 }
 
+// An Identity on output `index` of `node` that takes over all of that
+// output's data consumers: differentiating with respect to it covers exactly
+// the paths through this output (not through the node's other outputs).
+StatusOr<tf::Node*> InsertIdentity(tf::Graph* graph, tf::Node* node, int index, const std::string& name) {
+  std::vector<const tf::Edge*> consumers;
+  for (const tf::Edge* e : node->out_edges()) {
+    if (!e->IsControlEdge() && e->src_output() == index) consumers.push_back(e);
+  }
+  tf::NodeDef def;
+  def.set_name(name);
+  def.set_op("Identity");
+  def.add_input(node->name() + ":" + std::to_string(index));
+  (*def.mutable_attr())["T"].set_type(tf::BaseType(node->output_type(index)));
+  tf::Status s;
+  tf::Node* id = graph->AddNode(def, &s);
+  XAI_RETURN_IF_ERROR(s);
+  graph->AddEdge(node, index, id, 0);
+  for (const tf::Edge* e : consumers) {
+    tf::Node* dst = e->dst();
+    int input = e->dst_input();
+    XAI_RETURN_IF_ERROR(graph->UpdateEdge(id, 0, dst, input));
+  }
+  return id;
+}
+
+// Names of nodes reachable from any of `starts` along data edges that y depends on.
+std::vector<std::string> NodesBetween(const std::vector<const tf::Node*>& starts, const tf::Node* y) {
+  std::unordered_set<const tf::Node*> forward;
+  std::deque<const tf::Node*> queue(starts.begin(), starts.end());
+  while (!queue.empty()) {
+    const tf::Node* n = queue.front();
+    queue.pop_front();
+    for (const tf::Edge* e : n->out_edges()) {
+      if (!e->IsControlEdge() && forward.insert(e->dst()).second) queue.push_back(e->dst());
+    }
+  }
+  std::unordered_set<const tf::Node*> backward = BackwardFrom(y);
+  std::vector<std::string> names;
+  for (const tf::Node* n : forward) {
+    if (backward.count(n)) names.push_back(n->name());
+  }
+  return names;
+}
+
 }  // namespace
 
-StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::string& x, const std::string& y,
-                                         const std::string& prefix, GradientRoute route) {
+StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::vector<std::string>& xs,
+                                         const std::string& y, const std::string& prefix, GradientRoute route) {
+  if (xs.empty()) return absl::InvalidArgumentError("no tensor to differentiate with respect to");
   bool inline_calls = route == GradientRoute::kInlinedFunctions;
   XAI_ASSIGN_OR_RETURN(Flattened f, Flatten(base, {y}, inline_calls));
   GradientPlan plan;
+  plan.prefix = prefix;
   plan.route = (inline_calls && f.inlined == 0) ? GradientRoute::kFlatGraph : route;
-  XAI_ASSIGN_OR_RETURN(auto xt, FindTensor(f.graph.get(), x, inline_calls));
   tf::Node* y_node = f.y_nodes[0];
-  XAI_RETURN_IF_ERROR(CheckDifferentiablePath(xt.first, xt.second, y_node, x, y));
+  std::vector<tf::Output> x_outputs;
+  for (size_t k = 0; k < xs.size(); ++k) {
+    XAI_ASSIGN_OR_RETURN(auto xt, FindTensor(f.graph.get(), xs[k], inline_calls));
+    XAI_RETURN_IF_ERROR(CheckDifferentiablePath(xt.first, xt.second, y_node, xs[k], y));
+    if (route == GradientRoute::kSymbolicGradient) {
+      x_outputs.emplace_back(xt.first, xt.second);
+      continue;
+    }
+    XAI_ASSIGN_OR_RETURN(tf::Node * id, InsertIdentity(f.graph.get(), xt.first, xt.second,
+                                                       "xai_x_" + std::to_string(k)));
+    x_outputs.emplace_back(id, 0);
+  }
 
   tf::Status scope_status;
   tf::Scope scope = tf::NewInternalScope(f.graph.get(), &scope_status, nullptr).NewSubScope("xai_grad");
   auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_node->output_type(0));
   std::vector<tf::Output> grads;
   if (route == GradientRoute::kSymbolicGradient) {
-    XAI_ASSIGN_OR_RETURN(tf::Output g, AddCallGradient(f.graph.get(), f.y_srcs[0], f.y_indices[0], xt.first,
-                                                       xt.second, dy.node()));
-    grads.push_back(g);
+    for (const auto& xo : x_outputs) {
+      XAI_ASSIGN_OR_RETURN(tf::Output g, AddCallGradient(f.graph.get(), f.y_srcs[0], f.y_indices[0], xo.node(),
+                                                         xo.index(), dy.node()));
+      grads.push_back(g);
+    }
   } else {
-    XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)}, {tf::Output(xt.first, xt.second)},
-                                                 {dy}, &grads));
+    XAI_RETURN_IF_ERROR(tf::AddSymbolicGradients(scope, {tf::Output(y_node, 0)}, x_outputs, {dy}, &grads));
   }
   XAI_RETURN_IF_ERROR(scope_status);
 
-  std::unordered_set<std::string> base_names = BaseNames(base);
-  plan.extension = Extension(*f.graph, base, base_names, prefix);
-  plan.x = SessionName(base_names, prefix, xt.first->name(), xt.second);
+  // Nodes between the x Identities and y get private copies in the session,
+  // so that values fed into the Identities reach y even where the path runs
+  // through nodes of the loaded graph (TF1 graphs, un-inlined parts).
+  std::unordered_set<std::string> shared = BaseNames(base);
+  std::vector<const tf::Node*> starts;
+  for (const auto& xo : x_outputs) starts.push_back(xo.node());
+  for (const std::string& name : NodesBetween(starts, y_node)) shared.erase(name);
+  plan.extension = Extension(*f.graph, base, shared, prefix);
+  for (const auto& xo : x_outputs) plan.xs.push_back(SessionName(shared, prefix, xo.node()->name(), xo.index()));
   plan.y = prefix + y_node->name() + ":0";
   plan.dy = prefix + dy.node()->name() + ":0";
-  plan.grad = SessionName(base_names, prefix, grads[0].node()->name(), grads[0].index());
+  for (const auto& g : grads) plan.grads.push_back(SessionName(shared, prefix, g.node()->name(), g.index()));
   return plan;
 }
 

@@ -17,10 +17,11 @@ namespace xai {
 // What to add to the session and which tensors to feed and fetch.
 struct GradientPlan {
   GradientRoute route = GradientRoute::kFlatGraph;
-  std::string x;     // session tensor name to feed x's value into
+  std::vector<std::string> xs;     // session tensor names to feed x values into
   std::string y;     // session tensor name of y (computed on the same path as the gradient)
   std::string dy;    // placeholder for the weights, same dtype as y
-  std::string grad;  // session tensor name of the gradient
+  std::vector<std::string> grads;  // session tensor names of the gradients, one per x
+  std::string prefix;              // new nodes live under it
   tensorflow::GraphDef extension;  // new nodes only, all named under `prefix`
 };
 
@@ -32,7 +33,7 @@ struct GradientPlan {
 // and differentiating through call ops (kSymbolicGradient).
 // FailedPrecondition when no differentiable path leads from x to y (the
 // message names the blocking ops), NotFound for unknown tensors.
-StatusOr<GradientPlan> BuildGradientPlan(const tensorflow::GraphDef& base, const std::string& x,
+StatusOr<GradientPlan> BuildGradientPlan(const tensorflow::GraphDef& base, const std::vector<std::string>& xs,
                                          const std::string& y, const std::string& prefix,
                                          GradientRoute route);
 

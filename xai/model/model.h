@@ -95,6 +95,9 @@ struct VjpRequest {
   // graph ("op_name:index"; see docs/gradients.md for the naming).
   std::string x;
   std::string y;
+  // Several inputs at once (one gradient each, in this order); when set, `x`
+  // is ignored.
+  std::vector<std::string> xs;
   // Feeds: signature input keys or tensor names. Feeding x's tensor name
   // directly (an intermediate) is allowed.
   std::map<std::string, Tensor> feeds;
@@ -107,7 +110,8 @@ struct VjpRequest {
 
 struct VjpResult {
   Tensor y;         // the value of y for these feeds
-  Tensor gradient;  // same shape as x's value
+  Tensor gradient;  // same shape as x's value (the first of `gradients`)
+  std::vector<Tensor> gradients;  // one per x of the request
   GradientRoute route = GradientRoute::kFlatGraph;
 };
 

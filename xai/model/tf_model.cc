@@ -1,5 +1,7 @@
 // Model implementation on TensorFlow's DirectSession (via LoadSavedModel).
+#include <algorithm>
 #include <mutex>
+#include <unordered_set>
 #include <unordered_map>
 
 #include "absl/strings/str_join.h"
@@ -19,6 +21,10 @@ std::unordered_set<std::string> SplitTags(const std::string& tag_set) {
   std::unordered_set<std::string> tags;
   for (absl::string_view t : absl::StrSplit(tag_set, ',', absl::SkipEmpty())) tags.insert(std::string(t));
   return tags;
+}
+
+std::string WithIndex(const std::string& name) {
+  return name.find(':') == std::string::npos ? name + ":0" : name;
 }
 
 std::string SpecString(const TensorSpec& spec) {
@@ -43,7 +49,9 @@ Status CheckFits(const std::string& what, const TensorSpec& spec, const Tensor& 
 class TfModel : public Model {
  public:
   TfModel(std::string dir, std::unique_ptr<tf::SavedModelBundle> bundle, MetaGraphInfo info)
-      : dir_(std::move(dir)), bundle_(std::move(bundle)), info_(std::move(info)) {}
+      : dir_(std::move(dir)), bundle_(std::move(bundle)), info_(std::move(info)) {
+    for (const auto& n : bundle_->meta_graph_def.graph_def().node()) base_names_.insert(n.name());
+  }
 
   ~TfModel() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -143,7 +151,10 @@ class TfModel : public Model {
  private:
   struct Plan {
     GradientRoute route;
-    std::string x, y, dy, grad;
+    std::vector<std::string> xs;
+    std::string y, dy;
+    std::vector<std::string> grads;
+    std::string prefix;
   };
 
   Status SignatureFeeds(const SignatureInfo& sig, const std::map<std::string, Tensor>& inputs,
@@ -194,7 +205,7 @@ class TfModel : public Model {
     return out ? out->name : key_or_name;
   }
 
-  StatusOr<Plan> GetPlan(const std::string& x, const std::string& y, VjpRequest::Route route);
+  StatusOr<Plan> GetPlan(const std::vector<std::string>& xs, const std::string& y, VjpRequest::Route route);
 
   struct Flat {
     FlatGraph graph;
@@ -222,7 +233,13 @@ class TfModel : public Model {
                                    bool input) const {
     std::string tensor = input ? InputTensorName(sig, name) : OutputTensorName(sig, name);
     if (tensor.find(':') == std::string::npos) tensor += ":0";
-    if (!flat.graph.view.Producer(tensor)) {
+    // A signature output is fetched through its flat copy ("xai_y_<k>"), so
+    // values fed into intermediate tensors reach it.
+    for (size_t k = 0; !input && k < sig.outputs.size(); ++k) {
+      if (WithIndex(sig.outputs[k].name) == tensor) return "xai_y_" + std::to_string(k) + ":0";
+    }
+    std::string node = tensor.substr(0, tensor.rfind(':'));
+    if (!flat.graph.view.Producer(tensor) && !base_names_.count(node)) {
       return absl::NotFoundError("tensor '" + name + "' is not in the flattened graph of signature '" + sig.key + "'");
     }
     return tensor;
@@ -231,6 +248,7 @@ class TfModel : public Model {
   const std::string dir_;
   std::unique_ptr<tf::SavedModelBundle> bundle_;
   const MetaGraphInfo info_;
+  std::unordered_set<std::string> base_names_;  // nodes of the loaded graph
 
   std::mutex mu_;  // guards callables_, plans_, next_plan_
   std::unordered_map<std::string, tf::Session::CallableHandle> callables_;
@@ -239,7 +257,9 @@ class TfModel : public Model {
   int next_plan_ = 0;
 };
 
-StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string& y, VjpRequest::Route route) {
+StatusOr<TfModel::Plan> TfModel::GetPlan(const std::vector<std::string>& xs, const std::string& y,
+                                         VjpRequest::Route route) {
+  std::string x = absl::StrJoin(xs, ",");
   std::string key = x + "|" + y + "|" + std::to_string(static_cast<int>(route));
   std::lock_guard<std::mutex> lock(mu_);
   auto it = plans_.find(key);
@@ -247,14 +267,14 @@ StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string
   std::string prefix = "xai_vjp_" + std::to_string(next_plan_++) + "/";
   const tf::GraphDef& base = bundle_->meta_graph_def.graph_def();
   StatusOr<GradientPlan> built =
-      BuildGradientPlan(base, x, y, prefix,
+      BuildGradientPlan(base, xs, y, prefix,
                         route == VjpRequest::Route::kSymbolic ? GradientRoute::kSymbolicGradient
                                                               : GradientRoute::kInlinedFunctions);
   if (route == VjpRequest::Route::kAuto && !built.ok() && !absl::IsFailedPrecondition(built.status()) &&
       !absl::IsNotFound(built.status())) {
     // Inlining failed: differentiate through the call ops instead (route G2).
     StatusOr<GradientPlan> fallback =
-        BuildGradientPlan(base, x, y, prefix, GradientRoute::kSymbolicGradient);
+        BuildGradientPlan(base, xs, y, prefix, GradientRoute::kSymbolicGradient);
     if (!fallback.ok()) {
       return absl::FailedPreconditionError("cannot build the gradient of '" + y + "' with respect to '" + x +
                                            "': " + std::string(built.status().message()) +
@@ -265,26 +285,38 @@ StatusOr<TfModel::Plan> TfModel::GetPlan(const std::string& x, const std::string
   if (!built.ok()) return built.status();
   Status s = bundle_->session->Extend(built->extension);
   if (!s.ok()) return Status(s.code(), "adding the gradient graph: " + std::string(s.message()));
-  Plan plan{built->route, built->x, built->y, built->dy, built->grad};
+  Plan plan{built->route, built->xs, built->y, built->dy, built->grads, built->prefix};
   plans_[key] = plan;
   return plan;
 }
 
 StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
   XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(request.signature));
-  std::string x = InputTensorName(*sig, request.x);
+  std::vector<std::string> xs;
+  for (const auto& x : request.xs.empty() ? std::vector<std::string>{request.x} : request.xs) {
+    xs.push_back(WithIndex(InputTensorName(*sig, x)));
+  }
   std::string y = OutputTensorName(*sig, request.y);
-  XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(x, y, request.route));
+  XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(xs, y, request.route));
   std::vector<std::pair<std::string, Tensor>> feeds;
   for (const auto& [k, v] : request.feeds) {
-    std::string name = InputTensorName(*sig, k);
-    feeds.emplace_back(name == x ? plan.x : name, v);
+    std::string name = WithIndex(InputTensorName(*sig, k));
+    auto x = std::find(xs.begin(), xs.end(), name);
+    if (x != xs.end()) {
+      feeds.emplace_back(plan.xs[x - xs.begin()], v);
+    } else {
+      std::string node = name.substr(0, name.rfind(':'));
+      feeds.emplace_back(base_names_.count(node) ? name : plan.prefix + name, v);
+    }
   }
   feeds.emplace_back(plan.dy, request.weights);
-  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, {plan.y, plan.grad}));
+  std::vector<std::string> fetches{plan.y};
+  fetches.insert(fetches.end(), plan.grads.begin(), plan.grads.end());
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, fetches));
   VjpResult result;
   result.y = std::move(values[0]);
-  result.gradient = std::move(values[1]);
+  result.gradients.assign(std::make_move_iterator(values.begin() + 1), std::make_move_iterator(values.end()));
+  result.gradient = result.gradients[0];
   result.route = plan.route;
   if (result.y.shape() != request.weights.shape()) {
     return absl::InvalidArgumentError("weights have shape " + ShapeString(request.weights.shape()) +

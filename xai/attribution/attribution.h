@@ -1,0 +1,78 @@
+// Feature attributions on the narrow model interface (model/model.h):
+// Integrated Gradients and Sampled Shapley. Callers (service/explain) turn
+// explanation metadata and request instances into these types.
+#ifndef XAI_ATTRIBUTION_ATTRIBUTION_H_
+#define XAI_ATTRIBUTION_ATTRIBUTION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "xai/attribution/quadrature.h"
+#include "xai/model/model.h"
+
+namespace xai {
+
+// One feature tensor of the flattened signature graph.
+struct FeatureTensor {
+  std::string name;                // metadata input key (or group)
+  std::string tensor;              // flat tensor name fed with interpolated / swapped values
+  Tensor value;                    // [N, ...] the instances' values of `tensor`
+  std::vector<Tensor> baselines;   // each [N, ...]: one baseline per instance (broadcast already)
+};
+
+// What is explained: element `output_index[i]` (flat, within one instance's
+// output) of `output_tensor` for instance i, with `fixed_feeds` ([N, ...]
+// each, tensor names) supplying every other input of the signature.
+struct AttributionTarget {
+  std::string signature;
+  std::string output_tensor;
+  std::vector<int64_t> output_index;
+  std::vector<std::pair<std::string, Tensor>> fixed_feeds;
+};
+
+struct IgOptions {
+  int step_count = 50;
+  QuadratureRule rule = QuadratureRule::kGaussLegendre;
+  // Bytes of feeds and gradients held per model run; the steps of all
+  // instances are split into runs that fit. Accumulation is a running
+  // weighted sum, so memory does not grow with steps or instances.
+  int64_t memory_budget_bytes = 256ll << 20;
+};
+
+struct AttributionResult {
+  std::vector<Tensor> attributions;       // per feature, float32 [N, ...] like its value
+  std::vector<double> instance_output;    // f(x) per instance
+  std::vector<double> baseline_output;    // f(baseline) per instance, averaged over baselines
+  std::vector<double> approximation_error;  // per instance (IG: completeness gap; Shapley: 0)
+  std::vector<std::vector<double>> standard_error;  // Shapley: per instance, per feature
+  int64_t model_runs = 0;
+};
+
+// IG(x)_f = (x_f − b_f) ⊙ Σ_j w_j ∂F(b + α_j (x − b))/∂x_f, all features moved
+// together along the path, averaged over baselines. approximation_error is
+// |Σ attributions − (F(x) − F(b))| / |F(x) − F(b)| (0 when the gap is 0).
+StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionTarget& target,
+                                                const std::vector<FeatureTensor>& features,
+                                                const IgOptions& options);
+
+struct ShapleyOptions {
+  int path_count = 10;   // permutations; each is paired with its reverse (antithetic)
+  uint64_t seed = 0;
+  int64_t memory_budget_bytes = 256ll << 20;
+};
+
+// Permutation-sampled Shapley values: a feature's attribution is the mean
+// change of F when it switches from baseline to instance value, over
+// `path_count` random orders and their reverses. Every prefix of a path is
+// evaluated in one batched run; needs no gradients. Attributions are one
+// value per feature (scalar tensors [N]).
+StatusOr<AttributionResult> SampledShapley(Model& model, const AttributionTarget& target,
+                                           const std::vector<FeatureTensor>& features, const ShapleyOptions& options);
+
+// Builds [rows, ...] by taking row `rows[k]` of `t` (a batch) for each k.
+Tensor GatherRows(const Tensor& t, const std::vector<int64_t>& rows);
+
+}  // namespace xai
+
+#endif  // XAI_ATTRIBUTION_ATTRIBUTION_H_

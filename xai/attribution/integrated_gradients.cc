@@ -1,0 +1,164 @@
+#include <cmath>
+
+#include "xai/attribution/attribution.h"
+
+namespace xai {
+namespace {
+
+int64_t PerRow(const Tensor& t) { return t.shape().empty() || t.shape()[0] == 0 ? 0 : t.num_elements() / t.shape()[0]; }
+
+Status RequireFloat(const FeatureTensor& f) {
+  if (f.value.dtype() != DType::kFloat) {
+    return absl::FailedPreconditionError("feature '" + f.name + "' (" + f.tensor + ") is " +
+                                         DTypeName(f.value.dtype()) +
+                                         "; Integrated Gradients needs float32: give it an encoded_tensor_name "
+                                         "or use sampled_shapley");
+  }
+  for (const auto& b : f.baselines) {
+    if (b.shape() != f.value.shape() || b.dtype() != DType::kFloat) {
+      return absl::InvalidArgumentError("baseline of feature '" + f.name + "' has shape " + ShapeString(b.shape()) +
+                                        ", expected " + ShapeString(f.value.shape()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Feeds for one evaluation of F per row: instance rows[k] with every feature
+// at baseline + alpha[k] * (value − baseline).
+std::vector<std::pair<std::string, Tensor>> PathFeeds(const AttributionTarget& target,
+                                                      const std::vector<FeatureTensor>& features, size_t baseline,
+                                                      const std::vector<int64_t>& rows,
+                                                      const std::vector<double>& alphas) {
+  std::vector<std::pair<std::string, Tensor>> feeds;
+  for (const auto& [name, t] : target.fixed_feeds) feeds.emplace_back(name, GatherRows(t, rows));
+  for (const auto& f : features) {
+    const Tensor& b = f.baselines[std::min(baseline, f.baselines.size() - 1)];
+    int64_t per = PerRow(f.value);
+    std::vector<int64_t> shape = f.value.shape();
+    shape[0] = static_cast<int64_t>(rows.size());
+    Tensor t(DType::kFloat, shape);
+    float* out = t.data<float>();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const float* x = f.value.data<float>() + rows[k] * per;
+      const float* base = b.data<float>() + rows[k] * per;
+      for (int64_t e = 0; e < per; ++e) out[k * per + e] = static_cast<float>(base[e] + alphas[k] * (x[e] - base[e]));
+    }
+    feeds.emplace_back(f.tensor, std::move(t));
+  }
+  return feeds;
+}
+
+// F at alpha (0 = baseline, 1 = instance) for every instance.
+StatusOr<std::vector<double>> Evaluate(Model& model, const AttributionTarget& target,
+                                       const std::vector<FeatureTensor>& features, size_t baseline, double alpha,
+                                       std::vector<int64_t>* out_shape) {
+  size_t n = target.output_index.size();
+  std::vector<int64_t> rows(n);
+  for (size_t i = 0; i < n; ++i) rows[i] = static_cast<int64_t>(i);
+  auto feeds = PathFeeds(target, features, baseline, rows, std::vector<double>(n, alpha));
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> out, model.RunFlat(target.signature, feeds, {target.output_tensor}));
+  if (out_shape) *out_shape = out[0].shape();
+  int64_t per = PerRow(out[0]);
+  std::vector<double> values(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (target.output_index[i] >= per) {
+      return absl::InvalidArgumentError("output index " + std::to_string(target.output_index[i]) +
+                                        " is out of range: the output has " + std::to_string(per) +
+                                        " values per instance");
+    }
+    values[i] = out[0].AsDouble(i * per + target.output_index[i]);
+  }
+  return values;
+}
+
+}  // namespace
+
+StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionTarget& target,
+                                                const std::vector<FeatureTensor>& features,
+                                                const IgOptions& options) {
+  if (features.empty()) return absl::InvalidArgumentError("no features to attribute");
+  size_t n = target.output_index.size();
+  size_t baselines = 1;
+  for (const auto& f : features) {
+    XAI_RETURN_IF_ERROR(RequireFloat(f));
+    baselines = std::max(baselines, f.baselines.size());
+  }
+  XAI_ASSIGN_OR_RETURN(Quadrature q, MakeQuadrature(options.rule, options.step_count));
+  AttributionResult result;
+  std::vector<int64_t> out_shape;
+  XAI_ASSIGN_OR_RETURN(result.instance_output, Evaluate(model, target, features, 0, 1.0, &out_shape));
+  result.model_runs = 1;
+  int64_t out_per = PerRow(Tensor(DType::kFloat, out_shape));
+
+  // Rows per run from the memory budget: feeds + gradients of every feature,
+  // the fixed inputs and the output weights, per row.
+  int64_t row_bytes = out_per * 8;
+  for (const auto& f : features) row_bytes += PerRow(f.value) * 4 * 3;
+  for (const auto& [name, t] : target.fixed_feeds) {
+    row_bytes += t.dtype() == DType::kString ? 64 * PerRow(t) : PerRow(t) * DTypeSize(t.dtype());
+  }
+  int64_t rows_per_run = std::max<int64_t>(1, options.memory_budget_bytes / std::max<int64_t>(1, row_bytes));
+
+  std::vector<std::string> xs;
+  for (const auto& f : features) xs.push_back(f.tensor);
+  for (const auto& f : features) result.attributions.emplace_back(DType::kFloat, f.value.shape());
+  result.baseline_output.assign(n, 0.0);
+
+  for (size_t b = 0; b < baselines; ++b) {
+    XAI_ASSIGN_OR_RETURN(std::vector<double> fb, Evaluate(model, target, features, b, 0.0, nullptr));
+    ++result.model_runs;
+    for (size_t i = 0; i < n; ++i) result.baseline_output[i] += fb[i] / baselines;
+    // Running weighted sums of gradients, per feature, [N, ...].
+    std::vector<std::vector<double>> sums;
+    for (const auto& f : features) sums.emplace_back(f.value.num_elements(), 0.0);
+    int64_t total = static_cast<int64_t>(n) * options.step_count;
+    for (int64_t start = 0; start < total; start += rows_per_run) {
+      int64_t count = std::min(rows_per_run, total - start);
+      std::vector<int64_t> rows(count);
+      std::vector<double> alphas(count), weights(count);
+      for (int64_t k = 0; k < count; ++k) {
+        rows[k] = (start + k) / options.step_count;
+        alphas[k] = q.alphas[(start + k) % options.step_count];
+        weights[k] = q.weights[(start + k) % options.step_count];
+      }
+      VjpRequest request;
+      request.signature = target.signature;
+      request.xs = xs;
+      request.y = target.output_tensor;
+      for (auto& [name, t] : PathFeeds(target, features, b, rows, alphas)) request.feeds[name] = std::move(t);
+      std::vector<int64_t> wshape = out_shape;
+      wshape[0] = count;
+      request.weights = Tensor(DType::kFloat, wshape);
+      for (int64_t k = 0; k < count; ++k) request.weights.data<float>()[k * out_per + target.output_index[rows[k]]] = 1;
+      XAI_ASSIGN_OR_RETURN(VjpResult vjp, model.Vjp(request));
+      ++result.model_runs;
+      for (size_t f = 0; f < features.size(); ++f) {
+        int64_t per = PerRow(features[f].value);
+        const Tensor& g = vjp.gradients[f];
+        for (int64_t k = 0; k < count; ++k) {
+          for (int64_t e = 0; e < per; ++e) sums[f][rows[k] * per + e] += weights[k] * g.AsDouble(k * per + e);
+        }
+      }
+    }
+    for (size_t f = 0; f < features.size(); ++f) {
+      const Tensor& base = features[f].baselines[std::min(b, features[f].baselines.size() - 1)];
+      float* attr = result.attributions[f].data<float>();
+      for (int64_t e = 0; e < features[f].value.num_elements(); ++e) {
+        double delta = features[f].value.data<float>()[e] - base.data<float>()[e];
+        attr[e] += static_cast<float>(delta * sums[f][e] / baselines);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    double total = 0;
+    for (size_t f = 0; f < features.size(); ++f) {
+      int64_t per = PerRow(features[f].value);
+      for (int64_t e = 0; e < per; ++e) total += result.attributions[f].data<float>()[i * per + e];
+    }
+    double gap = result.instance_output[i] - result.baseline_output[i];
+    result.approximation_error.push_back(gap == 0 ? std::fabs(total) : std::fabs(total - gap) / std::fabs(gap));
+  }
+  return result;
+}
+
+}  // namespace xai

@@ -1,0 +1,42 @@
+// Vertex Explainable AI's :explain over a loaded model, transport-free:
+// request JSON in, response JSON out (../shared/reference/vertex_xai.md §3).
+#ifndef XAI_SERVICE_EXPLAIN_H_
+#define XAI_SERVICE_EXPLAIN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xai/base/status.h"
+#include "xai/metadata/metadata.h"
+#include "xai/model/model.h"
+
+namespace xai {
+
+// ExplanationParameters; a request's explanationSpecOverride.parameters
+// replaces them. Ranges as in Vertex: step_count 1–100, path_count 1–50.
+struct ExplainOptions {
+  std::string method = "integrated_gradients";  // | sampled_shapley
+  int step_count = 50;
+  int path_count = 10;
+  std::string quadrature = "gauss_legendre";    // | trapezoid | midpoint
+  std::vector<int64_t> output_indices;          // explain these output elements (flat per instance)
+  int top_k = 0;                                // else the k largest; else the argmax
+  int64_t memory_budget_bytes = 256ll << 20;
+  uint64_t seed = 0;
+  std::string signature;                        // empty: as Vertex chooses
+};
+
+// Reads an ExplanationSpec / ExplanationParameters JSON ({"parameters": {...},
+// "metadata": {...}} or the parameters object itself) into `options`, and
+// the metadata into `metadata` when present. Unknown keys are errors.
+Status ApplyExplanationSpec(const Json& spec, ExplainOptions* options, std::optional<ExplanationMetadata>* metadata);
+
+// `metadata`: the user's, or nullopt to build it from the model.
+StatusOr<std::string> HandleExplain(Model& model, const std::string& body,
+                                    std::optional<ExplanationMetadata> metadata, ExplainOptions options);
+
+}  // namespace xai
+
+#endif  // XAI_SERVICE_EXPLAIN_H_
