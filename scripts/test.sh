@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
+bash scripts/setup_tfma.sh
 bash scripts/fixtures.sh
 cd build
 ctest --output-on-failure -j2 "$@"

@@ -3,12 +3,11 @@
 // TF2 functions the values TensorFlow or a closed form gives for them.
 // Every built metadata must also pass `CheckMetadata`.
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "nlohmann/json.hpp"
+#include "tests/integration/fixtures.h"
 #include "xai/metadata/builder.h"
 #include "xai/metadata/checker.h"
 #include "xai/service/predict.h"
@@ -16,36 +15,9 @@
 namespace xai {
 namespace {
 
-using json = nlohmann::json;
+using namespace ::xai::testing;  // NOLINT: fixture helpers
 
-const json& Manifest() {
-  static const json m = [] {
-    const char* dir = std::getenv("XAI_FIXTURES");
-    std::ifstream in(std::string(dir ? dir : "") + "/manifest.json");
-    return in ? json::parse(in) : json();
-  }();
-  return m;
-}
-
-const json& References() {
-  static const json r = [] {
-    const char* dir = std::getenv("XAI_FIXTURES");
-    std::ifstream in(std::string(dir ? dir : "") + "/references.json");
-    return in ? json::parse(in) : json();
-  }();
-  return r;
-}
-
-Model& Loaded(const std::string& fixture) {
-  static std::map<std::string, std::unique_ptr<Model>> models;
-  auto& slot = models[fixture];
-  if (!slot) {
-    auto m = Model::Load(Manifest()[fixture]["dir"].get<std::string>(), LoadOptions());
-    EXPECT_TRUE(m.ok()) << m.status();
-    slot = std::move(*m);
-  }
-  return *slot;
-}
+Model& Loaded(const std::string& fixture) { return LoadedModel(fixture); }
 
 ExplanationMetadata Build(const std::string& fixture, BuildOptions options = {}) {
   auto md = BuildMetadata(Loaded(fixture), options);
@@ -54,22 +26,8 @@ ExplanationMetadata Build(const std::string& fixture, BuildOptions options = {})
 }
 
 std::vector<std::pair<std::string, Tensor>> SampleFeeds(const std::string& fixture, const std::string& sig) {
-  json columns = json::object();
-  for (const auto& [key, value] : Manifest()[fixture]["sample_inputs"][sig].items()) {
-    if (value.is_object() && value.contains("b64")) {
-      json list = json::array();
-      for (const auto& s : value["b64"]) list.push_back({{"b64", s}});
-      columns[key] = list;
-    } else {
-      columns[key] = value;
-    }
-  }
-  auto parsed = ParsePredictRequest(json{{"signature_name", sig}, {"inputs", columns}}.dump(),
-                                    Loaded(fixture).meta_graph(), sig);
-  EXPECT_TRUE(parsed.ok()) << parsed.status();
-  std::vector<std::pair<std::string, Tensor>> feeds;
-  for (auto& [k, v] : parsed->inputs) feeds.emplace_back(k, v);
-  return feeds;
+  auto inputs = Inputs(Loaded(fixture), sig, Manifest()[fixture]["sample_inputs"][sig]);
+  return {inputs.begin(), inputs.end()};
 }
 
 Tensor Fetch(const std::string& fixture, const std::string& sig, const std::string& tensor) {

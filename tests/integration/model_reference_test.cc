@@ -3,70 +3,18 @@
 // vector-Jacobian products (tf.GradientTape) within 1e-5 relative.
 // References come from tests/reference/make_references.py.
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "nlohmann/json.hpp"
+#include "tests/integration/fixtures.h"
 #include "xai/model/model.h"
 #include "xai/service/predict.h"
 
 namespace xai {
 namespace {
 
-using json = nlohmann::json;
-
-std::string FixturesDir() {
-  const char* dir = std::getenv("XAI_FIXTURES");
-  return dir ? dir : "";
-}
-
-json LoadJson(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return json();
-  return json::parse(in);
-}
-
-const json& References() {
-  static const json refs = LoadJson(FixturesDir() + "/references.json");
-  return refs;
-}
-
-const json& Manifest() {
-  static const json m = LoadJson(FixturesDir() + "/manifest.json");
-  return m;
-}
-
-Model& LoadedModel(const std::string& fixture) {
-  static std::map<std::string, std::unique_ptr<Model>> models;
-  auto& slot = models[fixture];
-  if (!slot) {
-    auto loaded = Model::Load(Manifest()[fixture]["dir"].get<std::string>(), LoadOptions());
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    slot = std::move(*loaded);
-  }
-  return *slot;
-}
-
-// Reference inputs ({"b64": [...]} for strings) → tensors via the TF Serving
-// columnar parser, which knows the signature's dtypes.
-std::map<std::string, Tensor> Inputs(Model& model, const std::string& signature, const json& inputs) {
-  json columns = json::object();
-  for (const auto& [key, value] : inputs.items()) {
-    if (value.is_object() && value.contains("b64")) {
-      json list = json::array();
-      for (const auto& s : value["b64"]) list.push_back({{"b64", s}});
-      columns[key] = list;
-    } else {
-      columns[key] = value;
-    }
-  }
-  json body = {{"signature_name", signature}, {"inputs", columns}};
-  auto parsed = ParsePredictRequest(body.dump(), model.meta_graph(), signature);
-  EXPECT_TRUE(parsed.ok()) << parsed.status();
-  return parsed.ok() ? parsed->inputs : std::map<std::string, Tensor>{};
-}
+using namespace ::xai::testing;  // NOLINT: fixture helpers
 
 // |a - b| <= rtol * (|b| + max|reference|): relative to the tensor's scale, so
 // values near zero are not held to an impossible bound.

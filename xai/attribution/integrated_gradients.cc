@@ -5,7 +5,6 @@
 namespace xai {
 namespace {
 
-int64_t PerRow(const Tensor& t) { return t.shape().empty() || t.shape()[0] == 0 ? 0 : t.num_elements() / t.shape()[0]; }
 
 Status RequireFloat(const FeatureTensor& f) {
   if (f.value.dtype() != DType::kFloat) {
@@ -33,7 +32,7 @@ std::vector<std::pair<std::string, Tensor>> PathFeeds(const AttributionTarget& t
   for (const auto& [name, t] : target.fixed_feeds) feeds.emplace_back(name, GatherRows(t, rows));
   for (const auto& f : features) {
     const Tensor& b = f.baselines[std::min(baseline, f.baselines.size() - 1)];
-    int64_t per = PerRow(f.value);
+    int64_t per = f.value.row_size();
     std::vector<int64_t> shape = f.value.shape();
     shape[0] = static_cast<int64_t>(rows.size());
     Tensor t(DType::kFloat, shape);
@@ -58,7 +57,7 @@ StatusOr<std::vector<double>> Evaluate(Model& model, const AttributionTarget& ta
   auto feeds = PathFeeds(target, features, baseline, rows, std::vector<double>(n, alpha));
   XAI_ASSIGN_OR_RETURN(std::vector<Tensor> out, model.RunFlat(target.signature, feeds, {target.output_tensor}));
   if (out_shape) *out_shape = out[0].shape();
-  int64_t per = PerRow(out[0]);
+  int64_t per = out[0].row_size();
   std::vector<double> values(n);
   for (size_t i = 0; i < n; ++i) {
     if (target.output_index[i] >= per) {
@@ -88,14 +87,14 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
   std::vector<int64_t> out_shape;
   XAI_ASSIGN_OR_RETURN(result.instance_output, Evaluate(model, target, features, 0, 1.0, &out_shape));
   result.model_runs = 1;
-  int64_t out_per = PerRow(Tensor(DType::kFloat, out_shape));
+  int64_t out_per = Tensor(DType::kFloat, out_shape).row_size();
 
   // Rows per run from the memory budget: feeds + gradients of every feature,
   // the fixed inputs and the output weights, per row.
   int64_t row_bytes = out_per * 8;
-  for (const auto& f : features) row_bytes += PerRow(f.value) * 4 * 3;
+  for (const auto& f : features) row_bytes += f.value.row_size() * 4 * 3;
   for (const auto& [name, t] : target.fixed_feeds) {
-    row_bytes += t.dtype() == DType::kString ? 64 * PerRow(t) : PerRow(t) * DTypeSize(t.dtype());
+    row_bytes += t.dtype() == DType::kString ? 64 * t.row_size() : t.row_size() * DTypeSize(t.dtype());
   }
   int64_t rows_per_run = std::max<int64_t>(1, options.memory_budget_bytes / std::max<int64_t>(1, row_bytes));
 
@@ -133,7 +132,7 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
       XAI_ASSIGN_OR_RETURN(VjpResult vjp, model.Vjp(request));
       ++result.model_runs;
       for (size_t f = 0; f < features.size(); ++f) {
-        int64_t per = PerRow(features[f].value);
+        int64_t per = features[f].value.row_size();
         const Tensor& g = vjp.gradients[f];
         for (int64_t k = 0; k < count; ++k) {
           for (int64_t e = 0; e < per; ++e) sums[f][rows[k] * per + e] += weights[k] * g.AsDouble(k * per + e);
@@ -152,7 +151,7 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
   for (size_t i = 0; i < n; ++i) {
     double total = 0;
     for (size_t f = 0; f < features.size(); ++f) {
-      int64_t per = PerRow(features[f].value);
+      int64_t per = features[f].value.row_size();
       for (int64_t e = 0; e < per; ++e) total += result.attributions[f].data<float>()[i * per + e];
     }
     double gap = result.instance_output[i] - result.baseline_output[i];

@@ -9,7 +9,6 @@
 namespace xai {
 namespace {
 
-int64_t PerRow(const Tensor& t) { return t.shape().empty() || t.shape()[0] == 0 ? 0 : t.num_elements() / t.shape()[0]; }
 
 // Row k of the result is row `instance[k]` of `on` when use_on[k], else of `off`.
 Tensor MixRows(const Tensor& on, const Tensor& off, const std::vector<int64_t>& instance,
@@ -17,7 +16,7 @@ Tensor MixRows(const Tensor& on, const Tensor& off, const std::vector<int64_t>& 
   std::vector<int64_t> shape = on.shape();
   shape[0] = static_cast<int64_t>(instance.size());
   Tensor out(on.dtype(), shape);
-  int64_t per = PerRow(on);
+  int64_t per = on.row_size();
   for (size_t k = 0; k < instance.size(); ++k) {
     const Tensor& src = use_on[k] ? on : off;
     if (on.dtype() == DType::kString) {
@@ -66,8 +65,8 @@ StatusOr<AttributionResult> SampledShapley(Model& model, const AttributionTarget
     }
   }
   int64_t row_bytes = 16;
-  for (const auto& f : features) row_bytes += PerRow(f.value) * std::max<size_t>(DTypeSize(f.value.dtype()), 8);
-  for (const auto& [name, t] : target.fixed_feeds) row_bytes += PerRow(t) * std::max<size_t>(DTypeSize(t.dtype()), 8);
+  for (const auto& f : features) row_bytes += f.value.row_size() * std::max<size_t>(DTypeSize(f.value.dtype()), 8);
+  for (const auto& [name, t] : target.fixed_feeds) row_bytes += t.row_size() * std::max<size_t>(DTypeSize(t.dtype()), 8);
   int64_t rows_per_run = std::max<int64_t>(1, options.memory_budget_bytes / row_bytes);
 
   AttributionResult result;
@@ -89,7 +88,7 @@ StatusOr<AttributionResult> SampledShapley(Model& model, const AttributionTarget
     }
     XAI_ASSIGN_OR_RETURN(std::vector<Tensor> out, model.RunFlat(target.signature, feeds, {target.output_tensor}));
     ++result.model_runs;
-    int64_t per = PerRow(out[0]);
+    int64_t per = out[0].row_size();
     for (size_t k = 0; k < count; ++k) value[start + k] = out[0].AsDouble(k * per + target.output_index[instance[k]]);
   }
 

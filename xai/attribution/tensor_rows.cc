@@ -7,7 +7,7 @@ namespace xai {
 
 Tensor GatherRows(const Tensor& t, const std::vector<int64_t>& rows) {
   std::vector<int64_t> shape = t.shape();
-  int64_t per_row = t.shape().empty() || t.shape()[0] == 0 ? 0 : t.num_elements() / t.shape()[0];
+  int64_t per_row = t.row_size();
   shape[0] = static_cast<int64_t>(rows.size());
   Tensor out(t.dtype(), shape);
   if (t.dtype() == DType::kString) {

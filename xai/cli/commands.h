@@ -17,14 +17,16 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner AddInspectCommand(CLI::App& app);
 CommandRunner AddPredictCommand(CLI::App& app);
+CommandRunner AddHubCommand(CLI::App& app);
 CommandRunner AddMetadataCommand(CLI::App& app);
 CommandRunner AddExplainCommand(CLI::App& app);
+CommandRunner AddValidateCommand(CLI::App& app);
 
 // Prints "xai: error: <message>" on stderr; returns the exit code for it.
 int Fail(const Status& status);
 
-// Model locations given to --dir: a local path today; hub handles (URLs)
-// resolve here once the hub module lands.
+// Model locations given to --dir: a local path, a file:// URL or an http(s)://
+// URL of a tar.gz, resolved through the tensorflow_hub cache (xai/hub).
 StatusOr<std::string> ResolveModelDir(const std::string& dir_or_handle);
 
 }  // namespace xai

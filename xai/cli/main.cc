@@ -7,6 +7,7 @@
 #include "absl/log/globals.h"
 #include "xai/cli/commands.h"
 #include "xai/cli/model_flags.h"
+#include "xai/hub/resolver.h"
 
 namespace xai {
 
@@ -15,7 +16,9 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
-StatusOr<std::string> ResolveModelDir(const std::string& dir_or_handle) { return dir_or_handle; }
+StatusOr<std::string> ResolveModelDir(const std::string& dir_or_handle) {
+  return hub::ResolveHandle(dir_or_handle, hub::HubOptions::FromEnvironment());
+}
 
 void AddModelFlags(CLI::App* cmd, ModelFlags& flags) {
   cmd->add_option("--dir", flags.dir, "SavedModel directory")->required();
@@ -50,8 +53,10 @@ int Main(int argc, char** argv) {
   std::vector<std::pair<std::string, CommandRunner>> commands = {
       {"inspect", AddInspectCommand(app)},
       {"predict", AddPredictCommand(app)},
+      {"hub", AddHubCommand(app)},
       {"metadata", AddMetadataCommand(app)},
       {"explain", AddExplainCommand(app)},
+      {"validate", AddValidateCommand(app)},
   };
   try {
     app.parse(argc, argv);

@@ -10,11 +10,6 @@ namespace {
 
 constexpr char kInitOp[] = "__saved_model_init_op";
 
-bool IsFloat(DType d) { return d == DType::kFloat || d == DType::kDouble || d == DType::kHalf || d == DType::kBFloat16; }
-bool IsInteger(DType d) {
-  return d == DType::kInt32 || d == DType::kInt64 || d == DType::kInt16 || d == DType::kInt8 ||
-         d == DType::kUInt8 || d == DType::kUInt16 || d == DType::kUInt32 || d == DType::kUInt64;
-}
 
 std::string Tensor0(const std::string& name) { return name.find(':') == std::string::npos ? name + ":0" : name; }
 
@@ -68,7 +63,7 @@ std::string AfterPreprocessing(const GraphView& g, std::string tensor) {
     for (size_t i = 0; i < op->inputs.size(); ++i) {
       if (static_cast<int>(i) != consumers[0].second && !IsConstantLike(g, op->inputs[i])) others_constant = false;
     }
-    if (!others_constant || !IsFloat(op->output_dtypes[0])) break;
+    if (!others_constant || !IsFloatDType(op->output_dtypes[0])) break;
     tensor = op->name + ":0";
     if (op->op != "Identity") best = tensor;
   }
@@ -86,7 +81,7 @@ std::string FirstFloatDownstream(const GraphView& g, const std::string& tensor) 
     for (const auto& [node, pos] : g.Consumers(t)) {
       for (size_t i = 0; i < node->output_dtypes.size(); ++i) {
         std::string out = node->name + ":" + std::to_string(i);
-        if (IsFloat(node->output_dtypes[i]) && node->op != "Shape") return out;
+        if (IsFloatDType(node->output_dtypes[i]) && node->op != "Shape") return out;
         if (seen.insert(out).second) queue.push_back(out);
       }
     }
@@ -168,11 +163,11 @@ Status AddInput(const GraphView& g, const TensorSpec& spec, const std::string& k
   InputMetadata in;
   in.input_tensor_name = key;
   in.modality = "numeric";
-  if (IsFloat(spec.dtype)) {
+  if (IsFloatDType(spec.dtype)) {
     std::string after = AfterPreprocessing(g, tensor);
     if (after != tensor) in.input_tensor_name = after;
     if (IsImageShape(TensorShape(g, after))) in.modality = "image";
-  } else if (spec.dtype == DType::kString || IsInteger(spec.dtype) || spec.dtype == DType::kBool) {
+  } else if (spec.dtype == DType::kString || IsIntegerDType(spec.dtype) || spec.dtype == DType::kBool) {
     std::string encoded = FirstFloatDownstream(g, tensor);
     if (encoded.empty()) {
       in.modality = "categorical";  // no float tensor follows: Sampled Shapley only
@@ -200,7 +195,7 @@ Status AddOutput(const GraphView& g, const SignatureInfo& sig, bool use_keys, Ou
                  ExplanationMetadata* md) {
   int chosen = -1;
   for (size_t k = 0; k < sig.outputs.size(); ++k) {
-    if (!IsFloat(sig.outputs[k].dtype)) continue;
+    if (!IsFloatDType(sig.outputs[k].dtype)) continue;
     const GraphNode* p = RealProducer(g, "xai_y_" + std::to_string(k) + ":0");
     if (IsActivation(p)) {
       chosen = static_cast<int>(k);

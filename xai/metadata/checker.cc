@@ -16,7 +16,6 @@ std::string WithIndex(const std::string& name) {
 
 int OutputIndex(const std::string& tensor) { return std::stoi(tensor.substr(tensor.rfind(':') + 1)); }
 
-bool IsFloat(DType d) { return d == DType::kFloat || d == DType::kDouble || d == DType::kHalf || d == DType::kBFloat16; }
 
 std::vector<std::string> Candidates(const SignatureInfo& sig, const GraphView& graph, bool as_output) {
   std::vector<std::string> names;
@@ -113,7 +112,7 @@ class Checker {
 
   void CheckDifferentiable(const std::string& where, const InputMetadata& in, const ResolvedTensor& feature,
                            const std::string& output_tensor) {
-    if (!IsFloat(feature.dtype)) {
+    if (!IsFloatDType(feature.dtype)) {
       report_.problems.push_back(where + ": tensor '" + feature.tensor + "' is " + DTypeName(feature.dtype) + "; " +
                                  report_.method + " needs a float tensor: set encoded_tensor_name to its " +
                                  "differentiable encoding (e.g. the one-hot or embedding output), or use sampled_shapley");
@@ -219,7 +218,7 @@ StatusOr<CheckReport> CheckMetadata(Model& model, const ExplanationMetadata& md,
   } else if (auto out = checker.Resolve("outputs['" + md.output_name + "'].output_tensor_name",
                                         md.output.output_tensor_name, true)) {
     output_tensor = out->tensor;
-    if (!IsFloat(out->dtype)) {
+    if (!IsFloatDType(out->dtype)) {
       report.problems.push_back("outputs['" + md.output_name + "']: tensor '" + out->tensor + "' is " +
                                 DTypeName(out->dtype) + "; explain a float output (probabilities or logits)");
       output_tensor.clear();

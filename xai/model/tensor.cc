@@ -70,6 +70,15 @@ std::string ShapeString(const std::vector<int64_t>& shape) {
   return out + "]";
 }
 
+bool IsFloatDType(DType d) {
+  return d == DType::kFloat || d == DType::kDouble || d == DType::kHalf || d == DType::kBFloat16;
+}
+
+bool IsIntegerDType(DType d) {
+  return d == DType::kInt32 || d == DType::kInt64 || d == DType::kInt16 || d == DType::kInt8 || d == DType::kUInt8 ||
+         d == DType::kUInt16 || d == DType::kUInt32 || d == DType::kUInt64;
+}
+
 Tensor::Tensor(DType dtype, std::vector<int64_t> shape) : dtype_(dtype), shape_(std::move(shape)) {
   if (dtype_ == DType::kString) {
     strings_.resize(num_elements());

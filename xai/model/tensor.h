@@ -44,6 +44,9 @@ int64_t NumElements(const std::vector<int64_t>& shape);
 // "[2,3]" — used in error messages.
 std::string ShapeString(const std::vector<int64_t>& shape);
 
+bool IsFloatDType(DType dtype);    // float16/32/64, bfloat16
+bool IsIntegerDType(DType dtype);  // signed and unsigned integers
+
 class Tensor {
  public:
   Tensor() = default;
@@ -73,6 +76,9 @@ class Tensor {
 
   // Element i converted to double (numeric dtypes only; bool → 0/1).
   double AsDouble(int64_t i) const;
+
+  // Elements per row of the first dimension (0 for scalars and empty batches).
+  int64_t row_size() const { return shape_.empty() || shape_[0] == 0 ? 0 : num_elements() / shape_[0]; }
 
  private:
   DType dtype_ = DType::kInvalid;

@@ -14,7 +14,6 @@
 namespace xai {
 namespace {
 
-int64_t PerRow(const Tensor& t) { return t.shape().empty() || t.shape()[0] == 0 ? 0 : t.num_elements() / t.shape()[0]; }
 
 Status CheckRange(const char* name, int value, int lo, int hi) {
   if (value >= lo && value <= hi) return absl::OkStatus();
@@ -53,7 +52,7 @@ Status ReadParameters(const Json& p, ExplainOptions* o) {
 // or one instance's shape), for a feature of `like`'s shape and dtype.
 StatusOr<Tensor> BaselineTensor(const Json& value, const Tensor& like, const std::string& where) {
   Tensor out(like.dtype(), like.shape());
-  int64_t per = PerRow(like), n = like.shape().empty() ? 0 : like.shape()[0];
+  int64_t per = like.row_size(), n = like.shape().empty() ? 0 : like.shape()[0];
   std::vector<Json> flat;
   std::function<void(const Json&)> collect = [&](const Json& j) {
     if (j.is_array()) {
@@ -170,7 +169,7 @@ StatusOr<std::vector<FeaturePlan>> PlanFeatures(Model& model, const Prepared& p,
 
 // Explained output elements per instance: output_indices, else top_k, else argmax.
 std::vector<std::vector<int64_t>> ChooseOutputs(const Tensor& out, const ExplainOptions& o) {
-  int64_t n = out.shape().empty() ? 1 : out.shape()[0], per = PerRow(out);
+  int64_t n = out.shape().empty() ? 1 : out.shape()[0], per = out.row_size();
   std::vector<std::vector<int64_t>> chosen(n);
   for (int64_t i = 0; i < n; ++i) {
     if (!o.output_indices.empty()) {
@@ -189,7 +188,7 @@ std::vector<std::vector<int64_t>> ChooseOutputs(const Tensor& out, const Explain
 
 // One instance's attribution of a feature as JSON, shaped like the input.
 Json AttributionJson(const Tensor& attr, int64_t i, const InputMetadata& in, bool scalar) {
-  int64_t per = PerRow(attr);
+  int64_t per = attr.row_size();
   const float* a = attr.data<float>() + i * per;
   if (scalar || in.encoding == "COMBINED_EMBEDDING") return std::accumulate(a, a + per, 0.0);
   std::vector<int64_t> shape(attr.shape().begin() + 1, attr.shape().end());
