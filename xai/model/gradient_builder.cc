@@ -360,6 +360,9 @@ tf::GraphDef Extension(const tf::Graph& graph, const tf::GraphDef& base, const s
     if (base_names.count(n.name())) continue;
     tf::NodeDef* added = out.add_node();
     *added = n;
+    // Colocation hints name nodes of the function bodies, which inlining
+    // renamed; on one CPU device they carry nothing.
+    added->mutable_attr()->erase("_class");
     added->set_name(prefix + n.name());
     RenamePrefixedInputs(added, base_names, prefix);
   }
@@ -436,6 +439,7 @@ GraphNode ToGraphNode(const tf::Node* node, tf::ShapeRefiner* refiner) {
 StatusOr<GraphView> MakeView(const tf::Graph& graph, const tf::FunctionDefLibrary& library) {
   tf::GraphDef def;
   graph.ToGraphDef(&def);
+  for (auto& node : *def.mutable_node()) node.mutable_attr()->erase("_class");  // see Extension()
   tf::Graph shaped(graph.flib_def());
   tf::ShapeRefiner refiner(def.versions().producer(), shaped.op_registry());
   tf::ImportGraphDefOptions options;
