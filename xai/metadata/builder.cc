@@ -18,12 +18,6 @@ int OutputIndex(const std::string& tensor) {
   return colon == std::string::npos ? 0 : std::stoi(tensor.substr(colon + 1));
 }
 
-DType TensorDType(const GraphView& g, const std::string& tensor) {
-  const GraphNode* n = g.Producer(tensor);
-  int i = OutputIndex(tensor);
-  return n && i < static_cast<int>(n->output_dtypes.size()) ? n->output_dtypes[i] : DType::kInvalid;
-}
-
 std::optional<std::vector<int64_t>> TensorShape(const GraphView& g, const std::string& tensor) {
   const GraphNode* n = g.Producer(tensor);
   int i = OutputIndex(tensor);

@@ -263,7 +263,7 @@ StatusOr<tf::Output> AddCallGradient(tf::Graph* graph, tf::Node* call, int y_ind
     zeros.set_op("ZerosLike");
     zeros.add_input(call->name() + ":" + std::to_string(k));
     (*zeros.mutable_attr())["T"].set_type(t);
-    tf::Status s;
+    absl::Status s;
     tf::Node* z = graph->AddNode(zeros, &s);
     XAI_RETURN_IF_ERROR(s);
     graph->AddEdge(call, k, z, 0);
@@ -280,7 +280,7 @@ StatusOr<tf::Output> AddCallGradient(tf::Graph* graph, tf::Node* call, int y_ind
     for (const auto& [k, v] : call->attrs()) (*f.mutable_attr())[k] = v;
   }
   *(*def.mutable_attr())["f"].mutable_func() = f;
-  tf::Status s;
+  absl::Status s;
   tf::Node* grad = graph->AddNode(def, &s);
   XAI_RETURN_IF_ERROR(s);
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -321,7 +321,7 @@ StatusOr<Flattened> Flatten(const tf::GraphDef& base, const std::vector<std::str
     def.set_op("Identity");
     def.add_input(ref.node + ":" + std::to_string(ref.index));
     (*def.mutable_attr())["T"].set_type(tf::BaseType(src->output_type(ref.index)));
-    tf::Status s;
+    absl::Status s;
     tf::Node* y = f.graph->AddNode(def, &s);
     XAI_RETURN_IF_ERROR(s);
     f.graph->AddEdge(src, ref.index, y, 0);
@@ -466,7 +466,7 @@ StatusOr<tf::Node*> InsertIdentity(tf::Graph* graph, tf::Node* node, int index, 
   def.set_op("Identity");
   def.add_input(node->name() + ":" + std::to_string(index));
   (*def.mutable_attr())["T"].set_type(tf::BaseType(node->output_type(index)));
-  tf::Status s;
+  absl::Status s;
   tf::Node* id = graph->AddNode(def, &s);
   XAI_RETURN_IF_ERROR(s);
   graph->AddEdge(node, index, id, 0);
@@ -521,7 +521,7 @@ StatusOr<GradientPlan> BuildGradientPlan(const tf::GraphDef& base, const std::ve
     x_outputs.emplace_back(id, 0);
   }
 
-  tf::Status scope_status;
+  absl::Status scope_status;
   tf::Scope scope = tf::NewInternalScope(f.graph.get(), &scope_status, nullptr).NewSubScope("xai_grad");
   auto dy = tf::ops::Placeholder(scope.WithOpName("dy"), y_node->output_type(0));
   std::vector<tf::Output> grads;
