@@ -299,14 +299,11 @@ StatusOr<PredictRequest> ParsePredictRequest(const std::string& body, const Meta
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return absl::InvalidArgumentError("JSON Parse error: The document is empty");
   }
-  json doc = json::parse(QuoteNonFiniteTokens(body), nullptr, false);
-  if (doc.is_discarded()) {
-    try {
-      (void)json::parse(QuoteNonFiniteTokens(body));
-    } catch (const json::parse_error& e) {
-      return absl::InvalidArgumentError(std::string("JSON Parse error: ") + e.what());
-    }
-    return absl::InvalidArgumentError("JSON Parse error");
+  json doc;
+  try {  // nlohmann reports positions only through its exception
+    doc = json::parse(QuoteNonFiniteTokens(body));
+  } catch (const json::parse_error& e) {
+    return absl::InvalidArgumentError(std::string("JSON Parse error: ") + e.what());
   }
   if (!doc.is_object()) return absl::InvalidArgumentError("JSON Value: " + Compact(doc) + " Is not object");
   PredictRequest request;
