@@ -11,8 +11,6 @@ namespace {
 constexpr char kInitOp[] = "__saved_model_init_op";
 
 
-std::string Tensor0(const std::string& name) { return name.find(':') == std::string::npos ? name + ":0" : name; }
-
 int OutputIndex(const std::string& tensor) {
   size_t colon = tensor.rfind(':');
   return colon == std::string::npos ? 0 : std::stoi(tensor.substr(colon + 1));
@@ -150,7 +148,7 @@ Status AddParsedFeatures(const GraphView& g, const GraphNode& parse, std::map<st
 // signature's own tensor, flat graph names for anything inside it).
 Status AddInput(const GraphView& g, const TensorSpec& spec, const std::string& key,
                 std::map<std::string, InputMetadata>* inputs) {
-  std::string tensor = Tensor0(spec.name);
+  std::string tensor = CanonicalTensorName(spec.name);
   if (spec.dtype == DType::kString) {
     if (const GraphNode* parse = FindParseOp(g, tensor)) return AddParsedFeatures(g, *parse, inputs);
   }
@@ -265,7 +263,7 @@ StatusOr<ExplanationMetadata> BuildMetadata(Model& model, const BuildOptions& op
   bool use_keys = mg.has_object_graph;
   ExplanationMetadata md;
   for (const auto& spec : sig->inputs) {
-    XAI_RETURN_IF_ERROR(AddInput(*graph, spec, use_keys ? spec.key : Tensor0(spec.name), &md.inputs));
+    XAI_RETURN_IF_ERROR(AddInput(*graph, spec, use_keys ? spec.key : CanonicalTensorName(spec.name), &md.inputs));
   }
   XAI_RETURN_IF_ERROR(AddOutput(*graph, *sig, use_keys, options.output, &md));
   md.legacy_top["framework"] = use_keys ? "tensorflow2" : "tensorflow";

@@ -4,15 +4,12 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
+#include "xai/base/json_shape.h"
 #include "xai/base/strings.h"
 #include "xai/metadata/builder.h"
 
 namespace xai {
 namespace {
-
-std::string WithIndex(const std::string& name) {
-  return name.find(':') == std::string::npos ? name + ":0" : name;
-}
 
 int OutputIndex(const std::string& tensor) { return std::stoi(tensor.substr(tensor.rfind(':') + 1)); }
 
@@ -53,7 +50,7 @@ void CheckBaselines(const std::string& where, const std::optional<Json>& baselin
   auto shape = InstanceShape(t);
   for (size_t i = 0; i < baselines->size(); ++i) {
     const Json& b = (*baselines)[i];
-    std::vector<int64_t> bshape = JsonShape(b);
+    std::vector<int64_t> bshape = NestedListShape(b);
     if (shape && !Broadcasts(bshape, *shape)) {
       problems->push_back(where + "[" + std::to_string(i) + "] has shape " + ShapeString(bshape) +
                           ", which does not broadcast to the tensor's per-instance shape " + ShapeString(*shape) +
@@ -161,17 +158,6 @@ class Checker {
 
 }  // namespace
 
-std::vector<int64_t> JsonShape(const Json& value) {
-  std::vector<int64_t> shape;
-  const Json* cur = &value;
-  while (cur->is_array()) {
-    shape.push_back(static_cast<int64_t>(cur->size()));
-    if (cur->empty()) break;
-    cur = &(*cur)[0];
-  }
-  return shape;
-}
-
 bool Broadcasts(const std::vector<int64_t>& from, const std::vector<int64_t>& to) {
   if (from.size() > to.size()) return false;
   for (size_t i = 0; i < from.size(); ++i) {
@@ -186,12 +172,12 @@ StatusOr<ResolvedTensor> ResolveTensor(const SignatureInfo& sig, const GraphView
   const TensorSpec* spec = as_output ? sig.FindOutput(name) : sig.FindInput(name);
   ResolvedTensor t;
   if (spec) {
-    t.tensor = WithIndex(spec->name);
+    t.tensor = CanonicalTensorName(spec->name);
     t.dtype = spec->dtype;
     if (!spec->unknown_rank) t.shape = spec->shape;
     return t;
   }
-  t.tensor = WithIndex(name);
+  t.tensor = CanonicalTensorName(name);
   const GraphNode* node = graph.Producer(t.tensor);
   int index = node ? OutputIndex(t.tensor) : -1;
   if (!node || index >= static_cast<int>(node->output_dtypes.size())) {

@@ -42,9 +42,6 @@ StatusOr<CheckReport> CheckMetadata(Model& model, const ExplanationMetadata& met
 // "metadata check: OK ..." or the list of problems, one per line.
 std::string FormatReport(const CheckReport& report);
 
-// Shape of a JSON baseline value (nested lists; a scalar has shape []).
-std::vector<int64_t> JsonShape(const Json& value);
-
 // numpy broadcasting of `from` to `to` (-1 in `to` matches anything).
 bool Broadcasts(const std::vector<int64_t>& from, const std::vector<int64_t>& to);
 

@@ -449,6 +449,7 @@ StatusOr<GraphView> MakeView(const tf::Graph& graph, const tf::FunctionDefLibrar
     view.index[n->name()] = view.nodes.size();
     view.nodes.push_back(ToGraphNode(n, &refiner));
   }
+  view.IndexConsumers();
   view.function_ops = FunctionOps(library);
   return view;
 }

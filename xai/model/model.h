@@ -115,6 +115,9 @@ struct VjpResult {
   GradientRoute route = GradientRoute::kFlatGraph;
 };
 
+// "op" → "op:0"; names that carry an output index are returned unchanged.
+std::string CanonicalTensorName(const std::string& name);
+
 // One node of a signature's flattened graph (function calls inlined, names as
 // docs/gradients.md describes), as analysis code above model/ sees it.
 struct GraphNode {
@@ -137,8 +140,12 @@ struct GraphView {
   const GraphNode* Find(const std::string& node_name) const;
   // Producer of a tensor name ("node:idx" or "node"); nullptr when absent.
   const GraphNode* Producer(const std::string& tensor) const;
-  // (consumer node, input position) pairs reading `tensor`.
+  // (consumer node, input position) pairs reading `tensor`; needs IndexConsumers().
   std::vector<std::pair<const GraphNode*, int>> Consumers(const std::string& tensor) const;
+  // Builds the tensor → consumers index once `nodes` is complete (graph
+  // walks ask for consumers at every step).
+  void IndexConsumers();
+  std::map<std::string, std::vector<std::pair<size_t, int>>> consumers;  // tensor → (node position, input)
   // Library function → every op in its body, nested calls included (for
   // function-valued attrs that stay un-inlined, such as While/If bodies).
   std::map<std::string, std::set<std::string>> function_ops;

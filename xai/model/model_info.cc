@@ -59,14 +59,22 @@ const GraphNode* GraphView::Producer(const std::string& tensor) const {
 }
 
 std::vector<std::pair<const GraphNode*, int>> GraphView::Consumers(const std::string& tensor) const {
-  std::string name = tensor.find(':') == std::string::npos ? tensor + ":0" : tensor;
   std::vector<std::pair<const GraphNode*, int>> out;
-  for (const auto& n : nodes) {
-    for (size_t i = 0; i < n.inputs.size(); ++i) {
-      if (n.inputs[i] == name) out.emplace_back(&n, static_cast<int>(i));
-    }
-  }
+  auto it = consumers.find(CanonicalTensorName(tensor));
+  if (it == consumers.end()) return out;
+  for (const auto& [node, input] : it->second) out.emplace_back(&nodes[node], input);
   return out;
+}
+
+void GraphView::IndexConsumers() {
+  consumers.clear();
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    for (size_t i = 0; i < nodes[n].inputs.size(); ++i) consumers[nodes[n].inputs[i]].emplace_back(n, static_cast<int>(i));
+  }
+}
+
+std::string CanonicalTensorName(const std::string& name) {
+  return name.find(':') == std::string::npos ? name + ":0" : name;
 }
 
 }  // namespace xai

@@ -23,10 +23,6 @@ std::unordered_set<std::string> SplitTags(const std::string& tag_set) {
   return tags;
 }
 
-std::string WithIndex(const std::string& name) {
-  return name.find(':') == std::string::npos ? name + ":0" : name;
-}
-
 std::string SpecString(const TensorSpec& spec) {
   if (spec.unknown_rank) return DTypeName(spec.dtype) + " of any shape";
   return DTypeName(spec.dtype) + " " + ShapeString(spec.shape);
@@ -231,12 +227,11 @@ class TfModel : public Model {
   // A signature key or a tensor of the flat graph, as a flat tensor name.
   StatusOr<std::string> FlatTensor(const SignatureInfo& sig, const Flat& flat, const std::string& name,
                                    bool input) const {
-    std::string tensor = input ? InputTensorName(sig, name) : OutputTensorName(sig, name);
-    if (tensor.find(':') == std::string::npos) tensor += ":0";
+    std::string tensor = CanonicalTensorName(input ? InputTensorName(sig, name) : OutputTensorName(sig, name));
     // A signature output is fetched through its flat copy ("xai_y_<k>"), so
     // values fed into intermediate tensors reach it.
     for (size_t k = 0; !input && k < sig.outputs.size(); ++k) {
-      if (WithIndex(sig.outputs[k].name) == tensor) return "xai_y_" + std::to_string(k) + ":0";
+      if (CanonicalTensorName(sig.outputs[k].name) == tensor) return "xai_y_" + std::to_string(k) + ":0";
     }
     std::string node = tensor.substr(0, tensor.rfind(':'));
     if (!flat.graph.view.Producer(tensor) && !base_names_.count(node)) {
@@ -294,13 +289,13 @@ StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
   XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(request.signature));
   std::vector<std::string> xs;
   for (const auto& x : request.xs.empty() ? std::vector<std::string>{request.x} : request.xs) {
-    xs.push_back(WithIndex(InputTensorName(*sig, x)));
+    xs.push_back(CanonicalTensorName(InputTensorName(*sig, x)));
   }
   std::string y = OutputTensorName(*sig, request.y);
   XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(xs, y, request.route));
   std::vector<std::pair<std::string, Tensor>> feeds;
   for (const auto& [k, v] : request.feeds) {
-    std::string name = WithIndex(InputTensorName(*sig, k));
+    std::string name = CanonicalTensorName(InputTensorName(*sig, k));
     auto x = std::find(xs.begin(), xs.end(), name);
     if (x != xs.end()) {
       feeds.emplace_back(plan.xs[x - xs.begin()], v);

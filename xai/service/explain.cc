@@ -21,6 +21,21 @@ Status CheckRange(const char* name, int value, int lo, int hi) {
                                     std::to_string(hi) + "] as in Vertex, got " + std::to_string(value));
 }
 
+// `*out` = the integer under `camel` or `snake` in `object` (left as is when absent).
+template <typename T>
+Status ReadInteger(const Json& object, const char* camel, const char* snake, T* out) {
+  for (const char* key : {camel, snake}) {
+    if (!object.is_object() || !object.contains(key)) continue;
+    const Json& v = object[key];
+    if (!v.is_number_integer()) {
+      return absl::InvalidArgumentError(std::string("explanation parameter ") + camel + " must be an integer, got " +
+                                        v.dump());
+    }
+    *out = v.get<T>();
+  }
+  return absl::OkStatus();
+}
+
 Status ReadParameters(const Json& p, ExplainOptions* o) {
   if (!p.is_object()) return absl::InvalidArgumentError("explanation parameters must be an object, got " + p.dump());
   for (auto it = p.begin(); it != p.end(); ++it) {
@@ -28,17 +43,21 @@ Status ReadParameters(const Json& p, ExplainOptions* o) {
     const Json& v = it.value();
     if (k == "integratedGradientsAttribution" || k == "integrated_gradients_attribution") {
       o->method = "integrated_gradients";
-      if (v.contains("stepCount")) o->step_count = v["stepCount"].get<int>();
-      if (v.contains("step_count")) o->step_count = v["step_count"].get<int>();
+      XAI_RETURN_IF_ERROR(ReadInteger(v, "stepCount", "step_count", &o->step_count));
     } else if (k == "sampledShapleyAttribution" || k == "sampled_shapley_attribution") {
       o->method = "sampled_shapley";
-      if (v.contains("pathCount")) o->path_count = v["pathCount"].get<int>();
-      if (v.contains("path_count")) o->path_count = v["path_count"].get<int>();
+      XAI_RETURN_IF_ERROR(ReadInteger(v, "pathCount", "path_count", &o->path_count));
     } else if (k == "topK" || k == "top_k") {
-      o->top_k = v.get<int>();
+      XAI_RETURN_IF_ERROR(ReadInteger(p, "topK", "top_k", &o->top_k));
     } else if (k == "outputIndices" || k == "output_indices") {
       o->output_indices.clear();
-      for (const auto& e : v) o->output_indices.push_back(e.is_array() ? e[0].get<int64_t>() : e.get<int64_t>());
+      for (const auto& e : v) {
+        const Json& index = e.is_array() && !e.empty() ? e[0] : e;
+        if (!index.is_number_integer()) {
+          return absl::InvalidArgumentError("outputIndices must hold integers, got " + e.dump());
+        }
+        o->output_indices.push_back(index.get<int64_t>());
+      }
     } else if (k == "xraiAttribution" || k == "xrai_attribution" || k == "examples") {
       return absl::UnimplementedError("explanation method '" + k + "' is not available in xai yet");
     } else {
@@ -112,7 +131,7 @@ StatusOr<Prepared> PrepareInputs(Model& model, const Json& instances, const Sign
       return absl::InvalidArgumentError("signature '" + p.sig->key + "' needs input '" + in.key +
                                         "', which the instances do not provide");
     }
-    p.feeds.emplace_back(in.name.find(':') == std::string::npos ? in.name + ":0" : in.name, it->second);
+    p.feeds.emplace_back(CanonicalTensorName(in.name), it->second);
     p.n = it->second.shape().empty() ? 1 : it->second.shape()[0];
     model_inputs[in.key] = it->second;
   }
@@ -120,13 +139,25 @@ StatusOr<Prepared> PrepareInputs(Model& model, const Json& instances, const Sign
   return p;
 }
 
-// The value of a flat tensor for the instances (a signature input, or computed).
-StatusOr<Tensor> TensorValue(Model& model, const Prepared& p, const std::string& tensor) {
-  for (const auto& [name, t] : p.feeds) {
-    if (name == tensor) return t;
+// Values of flat tensors for the instances: fed ones as given, every other
+// one from a single model run.
+StatusOr<std::vector<Tensor>> TensorValues(Model& model, const Prepared& p, const std::vector<std::string>& tensors) {
+  std::vector<Tensor> values(tensors.size());
+  std::vector<std::string> fetches;
+  std::vector<size_t> fetched;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    auto fed = std::find_if(p.feeds.begin(), p.feeds.end(), [&](const auto& f) { return f.first == tensors[i]; });
+    if (fed != p.feeds.end()) {
+      values[i] = fed->second;
+    } else {
+      fetches.push_back(tensors[i]);
+      fetched.push_back(i);
+    }
   }
-  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> out, model.RunFlat(p.sig->key, p.feeds, {tensor}));
-  return out[0];
+  if (fetches.empty()) return values;
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> out, model.RunFlat(p.sig->key, p.feeds, fetches));
+  for (size_t k = 0; k < fetched.size(); ++k) values[fetched[k]] = std::move(out[k]);
+  return values;
 }
 
 struct FeaturePlan {
@@ -135,9 +166,13 @@ struct FeaturePlan {
   FeatureTensor tensor;
 };
 
+// Features of the metadata with their values and baselines, and the value of
+// `output_tensor` (`*prediction`), computed together.
 StatusOr<std::vector<FeaturePlan>> PlanFeatures(Model& model, const Prepared& p, const GraphView& graph,
-                                                const ExplanationMetadata& md, bool gradients) {
+                                                const ExplanationMetadata& md, bool gradients,
+                                                const std::string& output_tensor, Tensor* prediction) {
   std::vector<FeaturePlan> plans;
+  std::vector<std::string> tensors;
   for (const auto& [key, in] : md.inputs) {
     if (!in.indices_tensor_name.empty()) {
       // Sparse values are not laid out per instance; attributing them needs
@@ -146,23 +181,31 @@ StatusOr<std::vector<FeaturePlan>> PlanFeatures(Model& model, const Prepared& p,
       continue;
     }
     bool encoded = gradients && !in.encoded_tensor_name.empty();
-    const std::string& name = encoded ? in.encoded_tensor_name : in.input_tensor_name;
-    XAI_ASSIGN_OR_RETURN(ResolvedTensor r, ResolveTensor(*p.sig, graph, name, false));
+    XAI_ASSIGN_OR_RETURN(ResolvedTensor r, ResolveTensor(*p.sig, graph,
+                                                         encoded ? in.encoded_tensor_name : in.input_tensor_name, false));
     FeaturePlan plan{key, &in, {}};
     plan.tensor.name = key;
     plan.tensor.tensor = r.tensor;
-    XAI_ASSIGN_OR_RETURN(plan.tensor.value, TensorValue(model, p, r.tensor));
-    const std::optional<Json>& baselines = encoded ? in.encoded_baselines : in.input_baselines;
+    plans.push_back(std::move(plan));
+    tensors.push_back(r.tensor);
+  }
+  tensors.push_back(output_tensor);
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, TensorValues(model, p, tensors));
+  *prediction = std::move(values.back());
+  for (size_t f = 0; f < plans.size(); ++f) {
+    FeaturePlan& plan = plans[f];
+    plan.tensor.value = std::move(values[f]);
+    bool encoded = gradients && !plan.md->encoded_tensor_name.empty();
+    const std::optional<Json>& baselines = encoded ? plan.md->encoded_baselines : plan.md->input_baselines;
     if (baselines && !baselines->empty()) {
       for (size_t b = 0; b < baselines->size(); ++b) {
         XAI_ASSIGN_OR_RETURN(Tensor t, BaselineTensor((*baselines)[b], plan.tensor.value,
-                                                      "inputs['" + key + "'] baseline " + std::to_string(b)));
+                                                      "inputs['" + plan.key + "'] baseline " + std::to_string(b)));
         plan.tensor.baselines.push_back(std::move(t));
       }
     } else {
       plan.tensor.baselines.emplace_back(plan.tensor.value.dtype(), plan.tensor.value.shape());  // zeros / ""
     }
-    plans.push_back(std::move(plan));
   }
   return plans;
 }
@@ -270,9 +313,10 @@ StatusOr<std::string> HandleExplain(Model& model, const std::string& body, std::
   XAI_ASSIGN_OR_RETURN(auto outputs, model.RunSignature(p.sig->key, p.inputs));
   XAI_ASSIGN_OR_RETURN(const GraphView* graph, model.SignatureGraph(p.sig->key));
   bool ig = options.method == "integrated_gradients";
-  XAI_ASSIGN_OR_RETURN(std::vector<FeaturePlan> plans, PlanFeatures(model, p, *graph, *metadata, ig));
   XAI_ASSIGN_OR_RETURN(ResolvedTensor out, ResolveTensor(*p.sig, *graph, metadata->output.output_tensor_name, true));
-  XAI_ASSIGN_OR_RETURN(Tensor prediction, TensorValue(model, p, out.tensor));
+  Tensor prediction;
+  XAI_ASSIGN_OR_RETURN(std::vector<FeaturePlan> plans,
+                       PlanFeatures(model, p, *graph, *metadata, ig, out.tensor, &prediction));
   std::vector<std::vector<int64_t>> chosen = ChooseOutputs(prediction, options);
 
   std::vector<FeatureTensor> features;

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
+#include "xai/base/json_shape.h"
 #include "xai/base/json_util.h"
 
 namespace xai {
@@ -26,18 +27,6 @@ bool IsB64Object(const json& v) {
 
 Status TypeError(const json& v, DType dtype) {
   return absl::InvalidArgumentError("JSON Value: " + Compact(v) + " is not of expected type: " + DTypeName(dtype));
-}
-
-// Shape of a dense nested list (a scalar has shape []), taken along the first elements.
-std::vector<int64_t> DenseShape(const json& v) {
-  std::vector<int64_t> shape;
-  const json* cur = &v;
-  while (cur->is_array()) {
-    shape.push_back(static_cast<int64_t>(cur->size()));
-    if (cur->empty()) break;
-    cur = &(*cur)[0];
-  }
-  return shape;
 }
 
 template <typename T>
@@ -135,7 +124,7 @@ Status Fill(const json& v, size_t level, DType dtype, Tensor* t, int64_t* next) 
 }
 
 StatusOr<Tensor> ToTensor(const json& v, DType dtype) {
-  Tensor t(dtype, DenseShape(v));
+  Tensor t(dtype, NestedListShape(v));
   int64_t next = 0;
   XAI_RETURN_IF_ERROR(Fill(v, 0, dtype, &t, &next));
   return t;
