@@ -29,11 +29,19 @@
 #include "nlohmann/json.hpp"
 #include "xai/data/tfrecord.h"
 #include "xai/model/model.h"
-#include "xai/service/explain.h"
-#include "xai/service/predict.h"
+#include "xai/model.h"
+#include "xai/rest/predict_json.h"
 
 namespace xai {
 namespace {
+
+api::LoadOptions ApiLoad(const LoadOptions& load) {
+  api::LoadOptions o;
+  o.tag_set = load.tag_set;
+  o.intra_op_threads = load.intra_op_threads;
+  o.inter_op_threads = load.inter_op_threads;
+  return o;
+}
 
 struct Flags {
   std::string dir, workload = "predict", signature = "serving_default";
@@ -190,10 +198,18 @@ int Run(const Flags& f) {
   } else if (f.workload == "predict_json") {
     micros = Time(f, [&]() { return HandlePredict(**model, body, f.signature).status(); });
   } else if (f.workload == "explain_json") {
-    ExplainOptions options;
+    auto api_model = api::Model::Load(f.dir, ApiLoad(f.load));
+    if (!api_model.ok()) {
+      std::cerr << "xai_bench: " << api_model.status().message() << "\n";
+      return 2;
+    }
+    api::ExplainOptions options;
     options.step_count = f.steps;
     options.signature = f.signature;
-    micros = Time(f, [&]() { return HandleExplain(**model, body, std::nullopt, options).status(); });
+    micros = Time(f, [&]() -> Status {
+      auto r = api_model->ExplainJson(body, options);
+      return r.ok() ? absl::OkStatus() : absl::InternalError(r.status().message());
+    });
   }
   if (!micros.ok()) {
     std::cerr << "xai_bench: " << micros.status().message() << "\n";

@@ -10,7 +10,7 @@ cd "$ROOT"
 
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config python3-venv
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcurl4-openssl-dev libarchive-dev nettle-dev libpng-dev)
+  libcurl4-openssl-dev libarchive-dev nettle-dev libpng-dev clang)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -14,7 +14,7 @@
 
 #include "nlohmann/json.hpp"
 #include "xai/model/model.h"
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 namespace xai::testing {
 

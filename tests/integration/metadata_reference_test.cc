@@ -10,7 +10,7 @@
 #include "tests/integration/fixtures.h"
 #include "xai/metadata/builder.h"
 #include "xai/metadata/checker.h"
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 namespace xai {
 namespace {

@@ -9,7 +9,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/integration/fixtures.h"
 #include "xai/model/model.h"
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 namespace xai {
 namespace {
@@ -76,12 +76,12 @@ TEST_P(FixtureTest, GradientsMatchGradientTape) {
     }
     ASSERT_TRUE(result.ok()) << what << ": " << result.status();
     ExpectClose(result->y, ref["y_values"], wshape, 1e-6, what + " (y)");
-    ExpectClose(result->gradient, ref["gradient"]["values"],
+    ExpectClose(result->gradients[0], ref["gradient"]["values"],
                 ref["gradient"]["shape"].get<std::vector<int64_t>>(), 1e-5, what);
     // A second call reuses the cached gradient graph and gives the same answer.
     auto again = model.Vjp(request);
     ASSERT_TRUE(again.ok());
-    EXPECT_EQ(again->gradient.bytes(), result->gradient.bytes());
+    EXPECT_EQ(again->gradients[0].bytes(), result->gradients[0].bytes());
     std::cout << "[ route    ] " << what << ": " << GradientRouteName(result->route) << "\n";
   }
 }
@@ -104,7 +104,7 @@ TEST(SymbolicGradientRoute, MatchesGradientTapeOnFlatFunctions) {
     auto result = model.Vjp(request);
     ASSERT_TRUE(result.ok()) << fixture << ": " << result.status();
     EXPECT_EQ(result->route, GradientRoute::kSymbolicGradient);
-    ExpectClose(result->gradient, ref["gradient"]["values"], ref["gradient"]["shape"].get<std::vector<int64_t>>(),
+    ExpectClose(result->gradients[0], ref["gradient"]["values"], ref["gradient"]["shape"].get<std::vector<int64_t>>(),
                 1e-5, fixture + " (G2)");
   }
 }

@@ -54,6 +54,9 @@ struct AttributionTarget {
   std::string output_tensor;
   std::vector<int64_t> output_index;
   std::vector<std::pair<std::string, Tensor>> fixed_feeds;
+  // output_tensor's value for the instances when the caller has it (it saves
+  // a model run); null: computed.
+  const Tensor* output_value = nullptr;
 };
 
 // SmoothGrad inside IG (Vertex's SmoothGradConfig): at every quadrature node

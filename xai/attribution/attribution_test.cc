@@ -55,7 +55,8 @@ class FakeModel : public Model {
         r.gradients[0].data<float>()[i * d_ + k] = static_cast<float>(g[k] * request.weights.data<float>()[i]);
       }
     }
-    r.gradient = r.gradients[0];
+    r.y = Tensor(DType::kFloat, {n, 1});
+    for (int64_t i = 0; i < n; ++i) r.y.data<float>()[i] = static_cast<float>(f_(x.data<float>() + i * d_));
     ++runs;
     return r;
   }
@@ -122,8 +123,10 @@ TEST(IntegratedGradients, MemoryBudgetSplitsRunsWithoutChangingResults) {
   auto c = IntegratedGradients(m2, Target(3), {Feature(x, b, 2)}, small);
   ASSERT_TRUE(a.ok() && c.ok());
   EXPECT_EQ(a->attributions[0].bytes(), c->attributions[0].bytes());
-  EXPECT_EQ(m1.runs, 3);            // f(x), f(b), one VJP run for all 150 rows
-  EXPECT_EQ(m2.runs, 2 + 3 * 50);  // one row per VJP run
+  // f(x), then one VJP run for all 150 path rows and the 3 baseline rows
+  // (f(b) comes out of the VJP runs' forward pass).
+  EXPECT_EQ(m1.runs, 2);
+  EXPECT_EQ(m2.runs, 1 + 3 * 50 + 3);  // one row per VJP run
   // Additive model: IG is exact per feature: exp(x0) − 1 and x1².
   for (int i = 0; i < 3; ++i) {
     EXPECT_NEAR(a->attributions[0].data<float>()[2 * i], std::exp(x[2 * i]) - 1, 1e-5);
@@ -179,7 +182,7 @@ TEST(SmoothGrad, LinearModelIsUnchangedByNoise) {
   auto r = IntegratedGradients(model, Target(2), {Feature(x, b, 3)}, Smooth(5.0, 7));
   ASSERT_TRUE(r.ok()) << r.status();
   for (int e = 0; e < 6; ++e) EXPECT_NEAR(r->attributions[0].data<float>()[e], kW[e % 3] * (x[e] - b[e]), 1e-5);
-  EXPECT_EQ(model.runs, 3);  // f(x), f(b), one VJP run of 2 × 50 × 7 rows
+  EXPECT_EQ(model.runs, 2);  // f(x), one VJP run of 2 × 50 × 7 path rows + 2 baseline rows
 }
 
 TEST(SmoothGrad, CubicGainsThreeSigmaSquaredInExpectation) {
@@ -217,7 +220,7 @@ TEST(SmoothGrad, SeededAndIndependentOfTheMemoryBudget) {
   auto d = IntegratedGradients(m3, Target(2), {Feature(x, b, 2)}, other_seed);
   ASSERT_TRUE(a.ok() && c.ok() && d.ok());
   EXPECT_EQ(a->attributions[0].bytes(), c->attributions[0].bytes());
-  EXPECT_EQ(m2.runs, 2 + 2 * 50 * 4);
+  EXPECT_EQ(m2.runs, 1 + 2 * 50 * 4 + 2);
   EXPECT_NE(a->attributions[0].bytes(), d->attributions[0].bytes());
 }
 
@@ -621,6 +624,8 @@ class SparseModel : public FakeModel {
       }
       r.gradients.push_back(g);
     }
+    r.y = Tensor(DType::kFloat, {in.count, 1});
+    for (int64_t k = 0; k < in.count; ++k) r.y.data<float>()[k] = static_cast<float>(in.s[k] * (1 + in.x[k]));
     ++vjp_runs;
     return r;
   }

@@ -127,9 +127,11 @@ std::vector<Tensor> AllPathValues(const std::vector<FeatureTensor>& features, si
 // SmoothGrad: adds N(0, sigma[f]²) to every present element of row k
 // (a sparse feature's padding stays 0); row k draws from the stream of
 // global row first_row + k.
+// Only the first `noisy_rows` rows get noise.
 void AddNoise(const SmoothGradConfig& sg, const std::vector<double>& sigma, const std::vector<FeatureTensor>& features,
-              size_t baseline, int64_t first_row, const std::vector<int64_t>& rows, std::vector<Tensor>* values) {
-  for (size_t k = 0; k < rows.size(); ++k) {
+              size_t baseline, int64_t first_row, const std::vector<int64_t>& rows, int64_t noisy_rows,
+              std::vector<Tensor>* values) {
+  for (size_t k = 0; k < rows.size() && static_cast<int64_t>(k) < noisy_rows; ++k) {
     NoiseStream noise(sg.seed, baseline, static_cast<uint64_t>(first_row + static_cast<int64_t>(k)));
     for (size_t f = 0; f < features.size(); ++f) {
       if (sigma[f] == 0) continue;
@@ -192,8 +194,21 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
   bool noisy = std::any_of(sigma.begin(), sigma.end(), [](double s) { return s > 0; });
   AttributionResult result;
   std::vector<int64_t> out_shape;
-  XAI_ASSIGN_OR_RETURN(result.instance_output, Evaluate(model, target, features, 0, 1.0, &out_shape));
-  result.model_runs = 1;
+  if (target.output_value) {  // F(x) known: no run for it
+    out_shape = target.output_value->shape();
+    int64_t per = target.output_value->row_size();
+    for (size_t i = 0; i < n; ++i) {
+      if (target.output_index[i] < 0 || target.output_index[i] >= per) {
+        return absl::InvalidArgumentError("output index " + std::to_string(target.output_index[i]) +
+                                          " is out of range: the output has " + std::to_string(per) +
+                                          " values per instance");
+      }
+      result.instance_output.push_back(target.output_value->AsDouble(i * per + target.output_index[i]));
+    }
+  } else {
+    XAI_ASSIGN_OR_RETURN(result.instance_output, Evaluate(model, target, features, 0, 1.0, &out_shape));
+    result.model_runs = 1;
+  }
   int64_t out_per = Tensor(DType::kFloat, out_shape).row_size();
 
   // Rows per run from the memory budget: feeds + gradients of every feature,
@@ -211,21 +226,27 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
   result.baseline_output.assign(n, 0.0);
 
   for (size_t b = 0; b < baselines; ++b) {
-    XAI_ASSIGN_OR_RETURN(std::vector<double> fb, Evaluate(model, target, features, b, 0.0, nullptr));
-    ++result.model_runs;
-    for (size_t i = 0; i < n; ++i) result.baseline_output[i] += fb[i] / baselines;
     // Running weighted sums of gradients, per feature, [N, ...].
     std::vector<std::vector<double>> sums;
     for (const auto& f : features) sums.emplace_back(f.value.num_elements(), 0.0);
     // Rows: (instance, step, noisy sample), sample fastest.
     const int64_t samples = options.smooth_grad.enabled ? options.smooth_grad.noisy_sample_count : 1;
     const int64_t per_instance = options.step_count * samples;
-    int64_t total = static_cast<int64_t>(n) * per_instance;
+    // After the path rows, one row per instance at the baseline (weight 0):
+    // F(b) comes out of the same runs as the gradients.
+    const int64_t path_rows = static_cast<int64_t>(n) * per_instance;
+    int64_t total = path_rows + static_cast<int64_t>(n);
     for (int64_t start = 0; start < total; start += rows_per_run) {
       int64_t count = std::min(rows_per_run, total - start);
       std::vector<int64_t> rows(count);
       std::vector<double> alphas(count), weights(count);
       for (int64_t k = 0; k < count; ++k) {
+        if (start + k >= path_rows) {
+          rows[k] = start + k - path_rows;
+          alphas[k] = 0.0;
+          weights[k] = 0.0;
+          continue;
+        }
         int64_t step = (start + k) % per_instance / samples;
         rows[k] = (start + k) / per_instance;
         alphas[k] = q.alphas[step];
@@ -236,14 +257,19 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
       request.xs = xs;
       request.y = target.output_tensor;
       std::vector<Tensor> values = AllPathValues(features, b, rows, alphas);
-      if (noisy) AddNoise(options.smooth_grad, sigma, features, b, start, rows, &values);
+      if (noisy) AddNoise(options.smooth_grad, sigma, features, b, start, rows, path_rows - start, &values);
       for (auto& [name, t] : PathFeeds(target, features, std::move(values), rows)) request.feeds[name] = std::move(t);
       std::vector<int64_t> wshape = out_shape;
       wshape[0] = count;
       request.weights = Tensor(DType::kFloat, wshape);
-      for (int64_t k = 0; k < count; ++k) request.weights.data<float>()[k * out_per + target.output_index[rows[k]]] = 1;
+      for (int64_t k = 0; k < count && start + k < path_rows; ++k) {
+        request.weights.data<float>()[k * out_per + target.output_index[rows[k]]] = 1;
+      }
       XAI_ASSIGN_OR_RETURN(VjpResult vjp, model.Vjp(request));
       ++result.model_runs;
+      for (int64_t k = std::max<int64_t>(0, path_rows - start); k < count; ++k) {  // the baseline rows
+        result.baseline_output[rows[k]] += vjp.y.AsDouble(k * out_per + target.output_index[rows[k]]) / baselines;
+      }
       for (size_t f = 0; f < features.size(); ++f) {
         int64_t per = features[f].value.row_size();
         XAI_ASSIGN_OR_RETURN(Tensor g, FeatureGradientRows(features[f], rows, vjp.gradients[f]));
@@ -253,6 +279,7 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
         }
         const float* grad = g.data<float>();
         for (int64_t k = 0; k < count; ++k) {
+          if (weights[k] == 0) continue;  // a baseline row: its gradient may be inf/NaN and counts for nothing
           double* sum = sums[f].data() + rows[k] * per;
           const float* row = grad + k * per;
           for (int64_t e = 0; e < per; ++e) sum[e] += weights[k] * row[e];

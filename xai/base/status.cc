@@ -7,6 +7,4 @@ Status Annotate(const Status& status, const std::string& context) {
   return Status(status.code(), context + ": " + std::string(status.message()));
 }
 
-int ExitCodeFor(const Status& status) { return status.ok() ? 0 : 2; }
-
 }  // namespace xai

@@ -16,11 +16,6 @@ using absl::StatusOr;
 // Returns `status` with `context + ": "` put in front of its message; OK stays OK.
 Status Annotate(const Status& status, const std::string& context);
 
-// Process exit code for a status: 0 OK, 2 for everything else (bad input,
-// missing model, unusable request). Exit code 1 is reserved for checks that
-// ran and failed, which callers report explicitly.
-int ExitCodeFor(const Status& status);
-
 }  // namespace xai
 
 #define XAI_CONCAT_INNER_(a, b) a##b

@@ -28,10 +28,5 @@ TEST(Status, AnnotateKeepsCode) {
   EXPECT_TRUE(Annotate(absl::OkStatus(), "ctx").ok());
 }
 
-TEST(Status, ExitCodes) {
-  EXPECT_EQ(ExitCodeFor(absl::OkStatus()), 0);
-  EXPECT_EQ(ExitCodeFor(absl::InvalidArgumentError("x")), 2);
-}
-
 }  // namespace
 }  // namespace xai

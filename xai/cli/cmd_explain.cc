@@ -6,14 +6,17 @@
 #include "xai/base/file_util.h"
 #include "xai/cli/commands.h"
 #include "xai/cli/model_flags.h"
-#include "xai/service/explain.h"
+#include "xai/explain/explain.h"
+#include "xai/rest/explain_handler.h"
+#include "xai/rest/explain_spec.h"
+#include "xai/visualize/explain_pictures.h"
 
 namespace xai {
 namespace {
 
 struct Flags {
   ModelFlags model;
-  std::string request, metadata, spec;
+  std::string request, metadata, spec, visualize_dir;
   ExplainOptions options;
   int64_t memory_budget_mb = 256;
   double noise_sigma = 0.1, target_error = 0;
@@ -25,7 +28,7 @@ struct Flags {
 
 // --noise_sigma | --feature_noise_sigma name=sigma[,...], --noisy_sample_count: any of them turns SmoothGrad on.
 Status SmoothGradFlags(Flags& f) {
-  SmoothGradConfig& sg = f.options.smooth_grad;
+  api::SmoothGradOptions& sg = f.options.smooth_grad;
   if (f.noise_sigma_flag->count() && f.feature_noise_sigma_flag->count()) {
     return absl::InvalidArgumentError(
         "--noise_sigma and --feature_noise_sigma are mutually exclusive (one sigma for all features, or per "
@@ -69,7 +72,7 @@ CommandRunner AddExplainCommand(CLI::App& app) {
   cmd->add_option("--xrai_algorithm", f->options.xrai_algorithm, "xrai region ranking: full | fast")
       ->check(CLI::IsMember({"full", "fast"}))
       ->capture_default_str();
-  cmd->add_option("--visualize", f->options.visualize_dir,
+  cmd->add_option("--visualize", f->visualize_dir,
                   "write PNG overlays (images) and SVG bar charts (tabular) of the attributions into DIR");
   cmd->add_option("--step_count", f->options.step_count, "IG integration steps (1-100)")->capture_default_str();
   cmd->add_option("--path_count", f->options.path_count, "Shapley permutations (1-50), each with its reverse")
@@ -117,11 +120,18 @@ CommandRunner AddExplainCommand(CLI::App& app) {
       s = ApplyExplanationSpec(spec, &f->options, &metadata);
       if (!s.ok()) return Fail(s);
     }
-    StatusOr<std::unique_ptr<Model>> model = LoadModel(f->model);
+    StatusOr<std::shared_ptr<ServedModel>> model = LoadModel(f->model);
     if (!model.ok()) return Fail(model.status());
-    StatusOr<std::string> response = HandleExplain(**model, *body, std::move(metadata), f->options);
-    if (!response.ok()) return Fail(response.status());
-    std::cout << *response;
+    StatusOr<std::unique_ptr<ExplainExchange>> x = HandleExplain(**model, *body, f->options, std::move(metadata));
+    if (!x.ok()) return Fail(x.status());
+    if (!f->visualize_dir.empty()) {
+      StatusOr<std::vector<std::string>> paths = WriteExplainPictures(f->visualize_dir, (*x)->run,
+                                                                      (*x)->used->output_name, (*x)->options.method);
+      if (!paths.ok()) return Fail(paths.status());
+      for (const auto& path : *paths) std::cerr << "xai: wrote " << path << "\n";
+    }
+    for (const auto& note : (*x)->run.result.notes) std::cerr << "xai: " << note << "\n";
+    std::cout << (*x)->response;
     return 0;
   };
 }

@@ -1,6 +1,6 @@
 #include "xai/cli/commands.h"
 #include "xai/model/model.h"
-#include "xai/service/inspect.h"
+#include "xai/rest/inspect_text.h"
 
 namespace xai {
 

@@ -1,7 +1,7 @@
 #include "xai/base/file_util.h"
 #include "xai/cli/commands.h"
 #include "xai/cli/model_flags.h"
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 namespace xai {
 
@@ -19,9 +19,9 @@ CommandRunner AddPredictCommand(CLI::App& app) {
   return [f]() {
     StatusOr<std::string> body = ReadFileOrStdin(f->request);
     if (!body.ok()) return Fail(body.status());
-    StatusOr<std::unique_ptr<Model>> model = LoadModel(f->model);
+    StatusOr<std::shared_ptr<ServedModel>> model = LoadModel(f->model);
     if (!model.ok()) return Fail(model.status());
-    StatusOr<std::string> response = HandlePredict(**model, *body, f->signature_def);
+    StatusOr<std::string> response = HandlePredict((*model)->model(), *body, f->signature_def);
     if (!response.ok()) return Fail(response.status());
     std::cout << *response;
     return 0;

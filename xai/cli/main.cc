@@ -8,6 +8,7 @@
 #include "xai/cli/commands.h"
 #include "xai/cli/model_flags.h"
 #include "xai/hub/resolver.h"
+#include "xai/rest/status_map.h"
 
 namespace xai {
 
@@ -28,9 +29,8 @@ void AddModelFlags(CLI::App* cmd, ModelFlags& flags) {
                   "threads across ops (0 = TensorFlow's choice, -1 = caller thread)");
 }
 
-StatusOr<std::unique_ptr<Model>> LoadModel(const ModelFlags& flags) {
-  XAI_ASSIGN_OR_RETURN(std::string dir, ResolveModelDir(flags.dir));
-  return Model::Load(dir, flags.load);
+StatusOr<std::shared_ptr<ServedModel>> LoadModel(const ModelFlags& flags) {
+  return ModelRegistry::Default().Load(flags.dir, flags.load);
 }
 
 namespace {

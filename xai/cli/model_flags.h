@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "xai/model/model.h"
+#include "xai/registry/registry.h"
 
 namespace xai {
 
@@ -17,8 +18,8 @@ struct ModelFlags {
 
 void AddModelFlags(CLI::App* cmd, ModelFlags& flags);
 
-// Resolves flags.dir (ResolveModelDir) and loads the model.
-StatusOr<std::unique_ptr<Model>> LoadModel(const ModelFlags& flags);
+// The model of flags.dir (a path or hub handle) from the process's registry.
+StatusOr<std::shared_ptr<ServedModel>> LoadModel(const ModelFlags& flags);
 
 }  // namespace xai
 

@@ -78,6 +78,12 @@ enum class MetadataFormat { kVertex, kLegacy };
 // bad enum values and more than one output are InvalidArgument naming them.
 StatusOr<ExplanationMetadata> ParseMetadata(const std::string& text, MetadataFormat format);
 
+// Vertex explains exactly one output: for a metadata text with several
+// outputs, the problem to report ("metadata has 2 outputs ('a', 'b'); Vertex
+// explains exactly one: keep one of them"); nullopt otherwise (also for text
+// that does not parse: ParseMetadata reports that).
+std::optional<std::string> ExtraOutputsProblem(const std::string& text);
+
 // Guesses the form: legacy when it has "framework" or any legacy-only key.
 MetadataFormat DetectMetadataFormat(const std::string& text);
 

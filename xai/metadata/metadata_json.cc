@@ -465,4 +465,17 @@ std::string WriteMetadata(const ExplanationMetadata& md, MetadataFormat format) 
   return doc.dump(2) + "\n";
 }
 
+std::optional<std::string> ExtraOutputsProblem(const std::string& text) {
+  Json doc = Json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("outputs") || !doc["outputs"].is_object() || doc["outputs"].size() < 2) {
+    return std::nullopt;
+  }
+  std::string keys;
+  for (auto it = doc["outputs"].begin(); it != doc["outputs"].end(); ++it) {
+    keys += (keys.empty() ? "'" : ", '") + it.key() + "'";
+  }
+  return "metadata has " + std::to_string(doc["outputs"].size()) + " outputs (" + keys +
+         "); Vertex explains exactly one: keep one of them";
+}
+
 }  // namespace xai

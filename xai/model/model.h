@@ -110,8 +110,7 @@ struct VjpRequest {
 
 struct VjpResult {
   Tensor y;         // the value of y for these feeds
-  Tensor gradient;  // same shape as x's value (the first of `gradients`)
-  std::vector<Tensor> gradients;  // one per x of the request
+  std::vector<Tensor> gradients;  // one per x of the request, each shaped like its value
   GradientRoute route = GradientRoute::kFlatGraph;
 };
 
@@ -151,8 +150,9 @@ struct GraphView {
   std::map<std::string, std::set<std::string>> function_ops;
 };
 
-// A loaded SavedModel with a live session. Thread-safe: Run/RunSignature/Vjp
-// may be called concurrently (the session is; the caches are locked).
+// A loaded SavedModel with a live session. Thread-safe: every method may be
+// called concurrently (the session is; the caches build each entry once,
+// holding no lock while they build, so a first Vjp does not stall Run).
 class Model {
  public:
   virtual ~Model() = default;
@@ -171,6 +171,12 @@ class Model {
   virtual StatusOr<std::map<std::string, Tensor>> RunSignature(
       const std::string& key, const std::map<std::string, Tensor>& inputs,
       const std::vector<std::string>& output_keys = {}) = 0;
+
+  // OK when `inputs` (keyed by input alias) are exactly signature `key`'s
+  // inputs with fitting dtypes and shapes; the InvalidArgument RunSignature
+  // would give otherwise. Runs nothing.
+  // Checked against meta_graph() alone.
+  Status CheckInputs(const std::string& key, const std::map<std::string, Tensor>& inputs) const;
 
   // Runs the session on tensor names. Feed/fetch sets are cached as callables.
   virtual StatusOr<std::vector<Tensor>> Run(const std::vector<std::pair<std::string, Tensor>>& feeds,

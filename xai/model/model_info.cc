@@ -77,4 +77,48 @@ std::string CanonicalTensorName(const std::string& name) {
   return name.find(':') == std::string::npos ? name + ":0" : name;
 }
 
+namespace {
+
+std::string SpecString(const TensorSpec& spec) {
+  if (spec.unknown_rank) return DTypeName(spec.dtype) + " of any shape";
+  return DTypeName(spec.dtype) + " " + ShapeString(spec.shape);
+}
+
+// InvalidArgument unless `value` fits `spec` (dtype equal, rank and fixed dims equal).
+Status CheckFits(const std::string& what, const TensorSpec& spec, const Tensor& value) {
+  bool ok = value.dtype() == spec.dtype;
+  if (ok && !spec.unknown_rank) {
+    ok = value.shape().size() == spec.shape.size();
+    for (size_t i = 0; ok && i < spec.shape.size(); ++i) {
+      ok = spec.shape[i] < 0 || spec.shape[i] == value.shape()[i];
+    }
+  }
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(what + " '" + spec.key + "' expects " + SpecString(spec) + ", got " +
+                                    DTypeName(value.dtype()) + " " + ShapeString(value.shape()));
+}
+
+}  // namespace
+
+Status Model::CheckInputs(const std::string& key, const std::map<std::string, Tensor>& inputs) const {
+  XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, meta_graph().FindSignature(key));
+  std::vector<std::string> expected;
+  for (const auto& in : sig->inputs) expected.push_back(in.key);
+  for (const auto& [k, v] : inputs) {
+    if (!sig->FindInput(k)) {
+      return absl::InvalidArgumentError("signature '" + sig->key + "' has no input '" + k +
+                                        "'; its inputs are: " + absl::StrJoin(expected, ", "));
+    }
+  }
+  for (const auto& in : sig->inputs) {
+    auto it = inputs.find(in.key);
+    if (it == inputs.end()) {
+      return absl::InvalidArgumentError("missing input '" + in.key + "' of signature '" + sig->key +
+                                        "'; expected inputs: " + absl::StrJoin(expected, ", "));
+    }
+    XAI_RETURN_IF_ERROR(CheckFits("input", in, it->second));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace xai

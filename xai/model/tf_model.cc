@@ -1,6 +1,6 @@
 // Model implementation on TensorFlow's DirectSession (via LoadSavedModel).
 #include <algorithm>
-#include <mutex>
+#include <atomic>
 #include <unordered_set>
 #include <unordered_map>
 
@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "tensorflow/cc/saved_model/loader.h"
 #include "tensorflow/core/public/session.h"
+#include "xai/base/build_once.h"
 #include "xai/model/gradient_builder.h"
 #include "xai/model/model.h"
 #include "xai/model/tf_convert.h"
@@ -23,25 +24,6 @@ std::unordered_set<std::string> SplitTags(const std::string& tag_set) {
   return tags;
 }
 
-std::string SpecString(const TensorSpec& spec) {
-  if (spec.unknown_rank) return DTypeName(spec.dtype) + " of any shape";
-  return DTypeName(spec.dtype) + " " + ShapeString(spec.shape);
-}
-
-// InvalidArgument unless `value` fits `spec` (dtype equal, rank and fixed dims equal).
-Status CheckFits(const std::string& what, const TensorSpec& spec, const Tensor& value) {
-  bool ok = value.dtype() == spec.dtype;
-  if (ok && !spec.unknown_rank) {
-    ok = value.shape().size() == spec.shape.size();
-    for (size_t i = 0; ok && i < spec.shape.size(); ++i) {
-      ok = spec.shape[i] < 0 || spec.shape[i] == value.shape()[i];
-    }
-  }
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(what + " '" + spec.key + "' expects " + SpecString(spec) + ", got " +
-                                    DTypeName(value.dtype()) + " " + ShapeString(value.shape()));
-}
-
 class TfModel : public Model {
  public:
   TfModel(std::string dir, std::unique_ptr<tf::SavedModelBundle> bundle, MetaGraphInfo info)
@@ -49,10 +31,8 @@ class TfModel : public Model {
     for (const auto& n : bundle_->meta_graph_def.graph_def().node()) base_names_.insert(n.name());
   }
 
-  ~TfModel() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [key, handle] : callables_) (void)bundle_->session->ReleaseCallable(handle);
-  }
+  // Callables are released with the session.
+  ~TfModel() override = default;
 
   const std::string& dir() const override { return dir_; }
   const MetaGraphInfo& meta_graph() const override { return info_; }
@@ -61,7 +41,7 @@ class TfModel : public Model {
                                                        const std::map<std::string, Tensor>& inputs,
                                                        const std::vector<std::string>& output_keys) override {
     XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(key));
-    std::vector<std::pair<std::string, Tensor>> feeds;
+    FeedRefs feeds;
     XAI_RETURN_IF_ERROR(SignatureFeeds(*sig, inputs, &feeds));
     std::vector<const TensorSpec*> outputs;
     if (output_keys.empty()) {
@@ -74,7 +54,7 @@ class TfModel : public Model {
     }
     std::vector<std::string> fetches;
     for (const TensorSpec* o : outputs) fetches.push_back(o->name);
-    XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, fetches));
+    XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, RunRefs(feeds, fetches));
     std::map<std::string, Tensor> result;
     for (size_t i = 0; i < outputs.size(); ++i) result[outputs[i]->key] = std::move(values[i]);
     return result;
@@ -82,10 +62,18 @@ class TfModel : public Model {
 
   StatusOr<std::vector<Tensor>> Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
                                     const std::vector<std::string>& fetches) override {
+    FeedRefs refs;
+    for (const auto& [name, value] : feeds) refs.emplace_back(name, &value);
+    return RunRefs(refs, fetches);
+  }
+
+  // Run on feeds the caller owns (no copy before the one into TensorFlow's buffers).
+  using FeedRefs = std::vector<std::pair<std::string, const Tensor*>>;
+  StatusOr<std::vector<Tensor>> RunRefs(const FeedRefs& feeds, const std::vector<std::string>& fetches) {
     std::vector<tf::Tensor> feed_values;
     std::vector<std::string> feed_names;
     for (const auto& [name, value] : feeds) {
-      XAI_ASSIGN_OR_RETURN(tf::Tensor t, ToTfTensor(value));
+      XAI_ASSIGN_OR_RETURN(tf::Tensor t, ToTfTensor(*value));
       feed_values.push_back(std::move(t));
       feed_names.push_back(name);
     }
@@ -119,29 +107,31 @@ class TfModel : public Model {
                                         const std::vector<std::string>& fetches) override {
     XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(signature));
     XAI_ASSIGN_OR_RETURN(Flat * flat, GetFlat(signature));
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!flat->extended) {
-        Status s = bundle_->session->Extend(flat->graph.extension);
-        if (!s.ok()) return Status(s.code(), "adding the flattened graph: " + std::string(s.message()));
-        flat->extended = true;
-      }
-    }
+    XAI_RETURN_IF_ERROR(extended_
+                            .Get(signature,
+                                 [&]() -> StatusOr<std::unique_ptr<bool>> {
+                                   Status s = bundle_->session->Extend(flat->graph.extension);
+                                   if (!s.ok()) {
+                                     return Status(s.code(), "adding the flattened graph: " + std::string(s.message()));
+                                   }
+                                   return std::make_unique<bool>(true);
+                                 })
+                            .status());
     auto session_name = [&](const std::string& tensor) {
       std::string node = tensor.substr(0, tensor.rfind(':'));
       return flat->graph.base_nodes.count(node) ? tensor : flat->prefix + tensor;
     };
-    std::vector<std::pair<std::string, Tensor>> session_feeds;
+    FeedRefs session_feeds;
     for (const auto& [name, value] : feeds) {
       XAI_ASSIGN_OR_RETURN(std::string t, FlatTensor(*sig, *flat, name, true));
-      session_feeds.emplace_back(session_name(t), value);
+      session_feeds.emplace_back(session_name(t), &value);
     }
     std::vector<std::string> session_fetches;
     for (const auto& name : fetches) {
       XAI_ASSIGN_OR_RETURN(std::string t, FlatTensor(*sig, *flat, name, false));
       session_fetches.push_back(session_name(t));
     }
-    return Run(session_feeds, session_fetches);
+    return RunRefs(session_feeds, session_fetches);
   }
 
  private:
@@ -153,42 +143,28 @@ class TfModel : public Model {
     std::string prefix;
   };
 
+  // Checks `inputs` against the signature and lists them as feeds.
   Status SignatureFeeds(const SignatureInfo& sig, const std::map<std::string, Tensor>& inputs,
-                        std::vector<std::pair<std::string, Tensor>>* feeds) const {
-    std::vector<std::string> expected;
-    for (const auto& in : sig.inputs) expected.push_back(in.key);
-    for (const auto& [k, v] : inputs) {
-      if (!sig.FindInput(k)) {
-        return absl::InvalidArgumentError("signature '" + sig.key + "' has no input '" + k +
-                                          "'; its inputs are: " + absl::StrJoin(expected, ", "));
-      }
-    }
-    for (const auto& in : sig.inputs) {
-      auto it = inputs.find(in.key);
-      if (it == inputs.end()) {
-        return absl::InvalidArgumentError("missing input '" + in.key + "' of signature '" + sig.key +
-                                          "'; expected inputs: " + absl::StrJoin(expected, ", "));
-      }
-      XAI_RETURN_IF_ERROR(CheckFits("input", in, it->second));
-      feeds->emplace_back(in.name, it->second);
-    }
+                        FeedRefs* feeds) const {
+    XAI_RETURN_IF_ERROR(CheckInputs(sig.key, inputs));
+    for (const auto& in : sig.inputs) feeds->emplace_back(in.name, &inputs.at(in.key));
     return absl::OkStatus();
   }
 
   StatusOr<tf::Session::CallableHandle> Callable(const std::vector<std::string>& feeds,
                                                  const std::vector<std::string>& fetches) {
     std::string key = absl::StrJoin(feeds, ",") + "|" + absl::StrJoin(fetches, ",");
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = callables_.find(key);
-    if (it != callables_.end()) return it->second;
-    tf::CallableOptions options;
-    for (const auto& f : feeds) options.add_feed(f);
-    for (const auto& f : fetches) options.add_fetch(f);
-    tf::Session::CallableHandle handle;
-    Status s = bundle_->session->MakeCallable(options, &handle);
-    if (!s.ok()) return Status(s.code(), "preparing the model run: " + std::string(s.message()));
-    callables_[key] = handle;
-    return handle;
+    XAI_ASSIGN_OR_RETURN(tf::Session::CallableHandle * handle,
+                         callables_.Get(key, [&]() -> StatusOr<std::unique_ptr<tf::Session::CallableHandle>> {
+                           tf::CallableOptions options;
+                           for (const auto& f : feeds) options.add_feed(f);
+                           for (const auto& f : fetches) options.add_fetch(f);
+                           auto made = std::make_unique<tf::Session::CallableHandle>();
+                           Status s = bundle_->session->MakeCallable(options, made.get());
+                           if (!s.ok()) return Status(s.code(), "preparing the model run: " + std::string(s.message()));
+                           return made;
+                         }));
+    return *handle;
   }
 
   // Resolves a signature key or passes a tensor name through.
@@ -206,22 +182,18 @@ class TfModel : public Model {
   struct Flat {
     FlatGraph graph;
     std::string prefix;
-    bool extended = false;
   };
 
   StatusOr<Flat*> GetFlat(const std::string& key) {
     XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, info_.FindSignature(key));
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = flats_.find(key);
-    if (it != flats_.end()) return it->second.get();
-    std::vector<std::string> outputs;
-    for (const auto& o : sig->outputs) outputs.push_back(o.name);
-    auto flat = std::make_unique<Flat>();
-    flat->prefix = "xai_flat_" + std::to_string(flats_.size()) + "/";
-    XAI_ASSIGN_OR_RETURN(flat->graph, BuildFlatGraph(bundle_->meta_graph_def.graph_def(), outputs, flat->prefix));
-    Flat* raw = flat.get();
-    flats_[key] = std::move(flat);
-    return raw;
+    return flats_.Get(key, [&]() -> StatusOr<std::unique_ptr<Flat>> {
+      std::vector<std::string> outputs;
+      for (const auto& o : sig->outputs) outputs.push_back(o.name);
+      auto flat = std::make_unique<Flat>();
+      flat->prefix = "xai_flat_" + std::to_string(next_prefix_++) + "/";
+      XAI_ASSIGN_OR_RETURN(flat->graph, BuildFlatGraph(bundle_->meta_graph_def.graph_def(), outputs, flat->prefix));
+      return flat;
+    });
   }
 
   // A signature key or a tensor of the flat graph, as a flat tensor name.
@@ -245,44 +217,44 @@ class TfModel : public Model {
   const MetaGraphInfo info_;
   std::unordered_set<std::string> base_names_;  // nodes of the loaded graph
 
-  std::mutex mu_;  // guards callables_, plans_, next_plan_
-  std::unordered_map<std::string, tf::Session::CallableHandle> callables_;
-  std::unordered_map<std::string, Plan> plans_;
-  std::map<std::string, std::unique_ptr<Flat>> flats_;
-  int next_plan_ = 0;
+  // Built once per key, no lock held while building (flattening, gradient
+  // graphs and callables take from milliseconds to seconds): a first explain
+  // does not stall predicts on the same model.
+  BuildOnceMap<std::string, tf::Session::CallableHandle> callables_;
+  BuildOnceMap<std::string, Plan> plans_;
+  BuildOnceMap<std::string, Flat> flats_;
+  BuildOnceMap<std::string, bool> extended_;  // signature → flat graph added to the session
+  std::atomic<int> next_prefix_{0};           // unique name scopes for added graphs
 };
 
 StatusOr<TfModel::Plan> TfModel::GetPlan(const std::vector<std::string>& xs, const std::string& y,
                                          VjpRequest::Route route) {
   std::string x = absl::StrJoin(xs, ",");
   std::string key = x + "|" + y + "|" + std::to_string(static_cast<int>(route));
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = plans_.find(key);
-  if (it != plans_.end()) return it->second;
-  std::string prefix = "xai_vjp_" + std::to_string(next_plan_++) + "/";
-  const tf::GraphDef& base = bundle_->meta_graph_def.graph_def();
-  StatusOr<GradientPlan> built =
-      BuildGradientPlan(base, xs, y, prefix,
-                        route == VjpRequest::Route::kSymbolic ? GradientRoute::kSymbolicGradient
-                                                              : GradientRoute::kInlinedFunctions);
-  if (route == VjpRequest::Route::kAuto && !built.ok() && !absl::IsFailedPrecondition(built.status()) &&
-      !absl::IsNotFound(built.status())) {
-    // Inlining failed: differentiate through the call ops instead (route G2).
-    StatusOr<GradientPlan> fallback =
-        BuildGradientPlan(base, xs, y, prefix, GradientRoute::kSymbolicGradient);
-    if (!fallback.ok()) {
-      return absl::FailedPreconditionError("cannot build the gradient of '" + y + "' with respect to '" + x +
-                                           "': " + std::string(built.status().message()) +
-                                           " (fallback: " + std::string(fallback.status().message()) + ")");
+  XAI_ASSIGN_OR_RETURN(Plan * plan, plans_.Get(key, [&]() -> StatusOr<std::unique_ptr<Plan>> {
+    std::string prefix = "xai_vjp_" + std::to_string(next_prefix_++) + "/";
+    const tf::GraphDef& base = bundle_->meta_graph_def.graph_def();
+    StatusOr<GradientPlan> built =
+        BuildGradientPlan(base, xs, y, prefix,
+                          route == VjpRequest::Route::kSymbolic ? GradientRoute::kSymbolicGradient
+                                                                : GradientRoute::kInlinedFunctions);
+    if (route == VjpRequest::Route::kAuto && !built.ok() && !absl::IsFailedPrecondition(built.status()) &&
+        !absl::IsNotFound(built.status())) {
+      // Inlining failed: differentiate through the call ops instead (route G2).
+      StatusOr<GradientPlan> fallback = BuildGradientPlan(base, xs, y, prefix, GradientRoute::kSymbolicGradient);
+      if (!fallback.ok()) {
+        return absl::FailedPreconditionError("cannot build the gradient of '" + y + "' with respect to '" + x +
+                                             "': " + std::string(built.status().message()) +
+                                             " (fallback: " + std::string(fallback.status().message()) + ")");
+      }
+      built = std::move(fallback);
     }
-    built = std::move(fallback);
-  }
-  if (!built.ok()) return built.status();
-  Status s = bundle_->session->Extend(built->extension);
-  if (!s.ok()) return Status(s.code(), "adding the gradient graph: " + std::string(s.message()));
-  Plan plan{built->route, built->xs, built->y, built->dy, built->grads, built->prefix};
-  plans_[key] = plan;
-  return plan;
+    if (!built.ok()) return built.status();
+    Status s = bundle_->session->Extend(built->extension);
+    if (!s.ok()) return Status(s.code(), "adding the gradient graph: " + std::string(s.message()));
+    return std::make_unique<Plan>(Plan{built->route, built->xs, built->y, built->dy, built->grads, built->prefix});
+  }));
+  return *plan;
 }
 
 StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
@@ -293,25 +265,24 @@ StatusOr<VjpResult> TfModel::Vjp(const VjpRequest& request) {
   }
   std::string y = OutputTensorName(*sig, request.y);
   XAI_ASSIGN_OR_RETURN(Plan plan, GetPlan(xs, y, request.route));
-  std::vector<std::pair<std::string, Tensor>> feeds;
+  FeedRefs feeds;
   for (const auto& [k, v] : request.feeds) {
     std::string name = CanonicalTensorName(InputTensorName(*sig, k));
     auto x = std::find(xs.begin(), xs.end(), name);
     if (x != xs.end()) {
-      feeds.emplace_back(plan.xs[x - xs.begin()], v);
+      feeds.emplace_back(plan.xs[x - xs.begin()], &v);
     } else {
       std::string node = name.substr(0, name.rfind(':'));
-      feeds.emplace_back(base_names_.count(node) ? name : plan.prefix + name, v);
+      feeds.emplace_back(base_names_.count(node) ? name : plan.prefix + name, &v);
     }
   }
-  feeds.emplace_back(plan.dy, request.weights);
+  feeds.emplace_back(plan.dy, &request.weights);
   std::vector<std::string> fetches{plan.y};
   fetches.insert(fetches.end(), plan.grads.begin(), plan.grads.end());
-  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, Run(feeds, fetches));
+  XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, RunRefs(feeds, fetches));
   VjpResult result;
   result.y = std::move(values[0]);
   result.gradients.assign(std::make_move_iterator(values.begin() + 1), std::make_move_iterator(values.end()));
-  result.gradient = result.gradients[0];
   result.route = plan.route;
   if (result.y.shape() != request.weights.shape()) {
     return absl::InvalidArgumentError("weights have shape " + ShapeString(request.weights.shape()) +

@@ -1,4 +1,4 @@
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,6 +1,6 @@
 // `xai inspect`: the text of `saved_model_cli show` and a JSON equivalent.
-#ifndef XAI_SERVICE_INSPECT_H_
-#define XAI_SERVICE_INSPECT_H_
+#ifndef XAI_REST_INSPECT_TEXT_H_
+#define XAI_REST_INSPECT_TEXT_H_
 
 #include <string>
 
@@ -30,4 +30,4 @@ StatusOr<std::string> InspectJson(const SavedModelInfo& info, const InspectOptio
 
 }  // namespace xai
 
-#endif  // XAI_SERVICE_INSPECT_H_
+#endif  // XAI_REST_INSPECT_TEXT_H_

@@ -1,4 +1,4 @@
-#include "xai/service/explain_xrai.h"
+#include "xai/explain/explain_xrai.h"
 
 #include <algorithm>
 

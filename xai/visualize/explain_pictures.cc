@@ -1,10 +1,11 @@
-#include "xai/service/explain_pictures.h"
+#include "xai/visualize/explain_pictures.h"
 
 #include <cctype>
 #include <filesystem>
 
 #include "xai/base/json_shape.h"
-#include "xai/service/explain_xrai.h"
+#include "xai/explain/explain_xrai.h"
+#include "xai/rest/vertex_explain.h"
 #include "xai/visualize/visualize.h"
 
 namespace xai {
@@ -76,6 +77,27 @@ StatusOr<std::vector<std::string>> WritePictures(const std::string& dir, const s
     XAI_RETURN_IF_ERROR(WriteBarChartPng(stem + ".png", bars));
     written.push_back(stem + ".svg");
     written.push_back(stem + ".png");
+  }
+  return written;
+}
+
+StatusOr<std::vector<std::string>> WriteExplainPictures(const std::string& dir, const ExplainRun& run,
+                                                        const std::string& output_name, const std::string& method) {
+  std::vector<std::string> written;
+  for (size_t r = 0; r < run.output_index.size(); ++r) {
+    for (size_t i = 0; i < run.output_index[r].size(); ++i) {
+      int64_t k = run.output_index[r][i];
+      std::vector<PictureFeature> pictures;
+      for (const auto& f : run.features) {
+        api::FeatureAttribution unnamed = f.shown[r][i];  // bars take the elements as a list
+        unnamed.element_names.clear();
+        pictures.push_back({f.key, f.md, &f.value, &f.attributions[r], FeatureAttributionJson(unnamed)});
+      }
+      std::string title = "output '" + output_name + "' index " + std::to_string(k) + ": instance " + std::to_string(i);
+      XAI_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                           WritePictures(dir, pictures, static_cast<int64_t>(i), k, method, title));
+      written.insert(written.end(), paths.begin(), paths.end());
+    }
   }
   return written;
 }

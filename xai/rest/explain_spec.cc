@@ -1,20 +1,18 @@
 // Explanation parameters: Vertex's ExplanationParameters / ExplanationSpec
 // JSON and the checks every setting gets before a model runs.
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 
-#include "xai/service/explain.h"
+#include "xai/rest/explain_spec.h"
 
 #include "xai/base/json_util.h"
 
 namespace xai {
-namespace {
 
-Status CheckRange(const char* name, int value, int lo, int hi) {
-  if (value >= lo && value <= hi) return absl::OkStatus();
-  return absl::InvalidArgumentError(std::string(name) + " must be in [" + std::to_string(lo) + ", " +
-                                    std::to_string(hi) + "] as in Vertex, got " + std::to_string(value));
-}
+using api::ExplainOptions;
+namespace {
 
 // `*out` = the integer under `camel` or `snake` in `object` (left as is when absent).
 template <typename T>
@@ -24,6 +22,12 @@ Status ReadInteger(const Json& object, const char* camel, const char* snake, T* 
     const Json& v = object[key];
     if (!v.is_number_integer()) {
       return absl::InvalidArgumentError(std::string("explanation parameter ") + camel + " must be an integer, got " +
+                                        v.dump());
+    }
+    if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max())
+                               : v.get<int64_t>() < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+                                     v.get<int64_t>() > static_cast<int64_t>(std::numeric_limits<T>::max())) {
+      return absl::InvalidArgumentError(std::string("explanation parameter ") + camel + " is out of range, got " +
                                         v.dump());
     }
     *out = v.get<T>();
@@ -41,9 +45,9 @@ Status ReadNumber(const Json& object, const std::string& key, const std::string&
 
 // SmoothGradConfig {noiseSigma | featureNoiseSigma {noiseSigma: [{name, sigma}]}, noisySampleCount};
 // replaces any earlier SmoothGrad setting as a whole.
-Status ReadSmoothGrad(const Json& v, SmoothGradConfig* sg) {
+Status ReadSmoothGrad(const Json& v, api::SmoothGradOptions* sg) {
   if (!v.is_object()) return absl::InvalidArgumentError("smoothGradConfig must be an object, got " + v.dump());
-  *sg = SmoothGradConfig();
+  *sg = api::SmoothGradOptions();
   sg->enabled = true;
   bool one_sigma = false;
   for (auto it = v.begin(); it != v.end(); ++it) {
@@ -128,38 +132,6 @@ Status ReadGradientMethod(const std::string& method, const Json& v, ExplainOptio
   return absl::OkStatus();
 }
 
-// SmoothGrad, blur baseline and target_error: ranges, and only with gradient methods.
-Status CheckGradientSettings(const ExplainOptions& o) {
-  auto non_negative = [](const std::string& name, double v) -> Status {
-    if (std::isfinite(v) && v >= 0) return absl::OkStatus();
-    return absl::InvalidArgumentError(name + " must be a finite number >= 0, got " + FormatDouble(v));
-  };
-  const SmoothGradConfig& sg = o.smooth_grad;
-  if (sg.enabled) {
-    XAI_RETURN_IF_ERROR(CheckRange("noisy_sample_count", sg.noisy_sample_count, 1, 50));
-    XAI_RETURN_IF_ERROR(non_negative("noise_sigma", sg.noise_sigma));
-    for (const auto& [name, sigma] : sg.feature_noise_sigma) {
-      XAI_RETURN_IF_ERROR(non_negative("feature_noise_sigma of '" + name + "'", sigma));
-    }
-  }
-  XAI_RETURN_IF_ERROR(non_negative("max_blur_sigma", o.max_blur_sigma));
-  if (o.target_error && !(std::isfinite(*o.target_error) && *o.target_error > 0)) {
-    return absl::InvalidArgumentError("target_error must be a number > 0, got " + FormatDouble(*o.target_error));
-  }
-  if (o.method == "sampled_shapley" && sg.enabled) {
-    return absl::InvalidArgumentError("SmoothGrad (noise_sigma, feature_noise_sigma, noisy_sample_count) applies to "
-                                      "integrated_gradients and xrai, not sampled_shapley");
-  }
-  if (o.method == "sampled_shapley" && o.max_blur_sigma > 0) {
-    return absl::InvalidArgumentError("max_blur_sigma applies to integrated_gradients and xrai, not sampled_shapley");
-  }
-  if (o.target_error && o.method != "integrated_gradients") {
-    return absl::InvalidArgumentError("target_error applies to integrated_gradients, not " + o.method);
-  }
-  return absl::OkStatus();
-}
-
-// What --target_error did over every explained output.
 Status ReadParameters(const Json& p, ExplainOptions* o) {
   if (!p.is_object()) return absl::InvalidArgumentError("explanation parameters must be an object, got " + p.dump());
   for (auto it = p.begin(); it != p.end(); ++it) {
@@ -194,12 +166,6 @@ Status ReadParameters(const Json& p, ExplainOptions* o) {
   return absl::OkStatus();
 }
 
-Status CheckTopK(int top_k) {
-  if (top_k >= -1) return absl::OkStatus();
-  return absl::InvalidArgumentError("top_k must be -1 (all outputs) or >= 1 (0: the default, the argmax), got " +
-                                    std::to_string(top_k));
-}
-
 }  // namespace
 
 Status ApplyExplanationSpec(const Json& spec, ExplainOptions* options, std::optional<ExplanationMetadata>* metadata) {
@@ -216,20 +182,6 @@ Status ApplyExplanationSpec(const Json& spec, ExplainOptions* options, std::opti
     }
   }
   return absl::OkStatus();
-}
-
-Status ValidateExplainOptions(const ExplainOptions& options) {
-  XAI_RETURN_IF_ERROR(CheckRange("step_count", options.step_count, 1, 100));
-  XAI_RETURN_IF_ERROR(CheckRange("path_count", options.path_count, 1, 50));
-  XAI_RETURN_IF_ERROR(CheckTopK(options.top_k));
-  if (options.method != "integrated_gradients" && options.method != "sampled_shapley" && options.method != "xrai") {
-    return absl::InvalidArgumentError("unknown method '" + options.method +
-                                      "'; expected integrated_gradients, sampled_shapley or xrai");
-  }
-  if (options.xrai_algorithm != "full" && options.xrai_algorithm != "fast") {
-    return absl::InvalidArgumentError("unknown xrai algorithm '" + options.xrai_algorithm + "'; expected full or fast");
-  }
-  return CheckGradientSettings(options);
 }
 
 }  // namespace xai

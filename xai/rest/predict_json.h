@@ -1,7 +1,7 @@
 // TensorFlow Serving's REST predict API over a loaded model, transport-free:
 // request JSON in, response JSON out.
-#ifndef XAI_SERVICE_PREDICT_H_
-#define XAI_SERVICE_PREDICT_H_
+#ifndef XAI_REST_PREDICT_JSON_H_
+#define XAI_REST_PREDICT_JSON_H_
 
 #include <map>
 #include <string>
@@ -44,4 +44,4 @@ StatusOr<std::string> HandlePredict(Model& model, const std::string& body,
 
 }  // namespace xai
 
-#endif  // XAI_SERVICE_PREDICT_H_
+#endif  // XAI_REST_PREDICT_JSON_H_

@@ -1,7 +1,7 @@
 // XRAI inside `xai explain`: Integrated Gradients from a black and a white
 // baseline, then region densities (attribution/xrai.h) for every image feature.
-#ifndef XAI_SERVICE_EXPLAIN_XRAI_H_
-#define XAI_SERVICE_EXPLAIN_XRAI_H_
+#ifndef XAI_EXPLAIN_EXPLAIN_XRAI_H_
+#define XAI_EXPLAIN_EXPLAIN_XRAI_H_
 
 #include <vector>
 
@@ -36,4 +36,4 @@ StatusOr<AttributionResult> ExplainXrai(Model& model, const AttributionTarget& t
 
 }  // namespace xai
 
-#endif  // XAI_SERVICE_EXPLAIN_XRAI_H_
+#endif  // XAI_EXPLAIN_EXPLAIN_XRAI_H_

@@ -1,11 +1,12 @@
 // Pictures for `xai explain --visualize DIR`: image overlays and bar charts
 // of one explained output of one instance (visualize/visualize.h draws them).
-#ifndef XAI_SERVICE_EXPLAIN_PICTURES_H_
-#define XAI_SERVICE_EXPLAIN_PICTURES_H_
+#ifndef XAI_VISUALIZE_EXPLAIN_PICTURES_H_
+#define XAI_VISUALIZE_EXPLAIN_PICTURES_H_
 
 #include <string>
 #include <vector>
 
+#include "xai/explain/explain.h"
 #include "xai/metadata/metadata.h"
 #include "xai/model/tensor.h"
 
@@ -30,6 +31,11 @@ StatusOr<std::vector<std::string>> WritePictures(const std::string& dir, const s
                                                  int64_t i, int64_t k, const std::string& method,
                                                  const std::string& title);
 
+// Every picture of an explanation (each instance and explained output, as
+// WritePictures) from the pipeline's run. Returns the paths written, in order.
+StatusOr<std::vector<std::string>> WriteExplainPictures(const std::string& dir, const ExplainRun& run,
+                                                        const std::string& output_name, const std::string& method);
+
 }  // namespace xai
 
-#endif  // XAI_SERVICE_EXPLAIN_PICTURES_H_
+#endif  // XAI_VISUALIZE_EXPLAIN_PICTURES_H_

@@ -1,6 +1,6 @@
 // Request parsing and response layout against TF Serving's documented REST
 // semantics (no model run: the signature is built by hand).
-#include "xai/service/predict.h"
+#include "xai/rest/predict_json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "xai/service/inspect.h"
+#include "xai/rest/inspect_text.h"
 
 #include <algorithm>
 

@@ -1,20 +1,18 @@
-#include "xai/service/explain.h"
+#include "xai/explain/explain.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <iostream>
+#include <functional>
 #include <numeric>
+#include <sstream>
 
 #include "xai/attribution/attribution.h"
 #include "xai/attribution/blur.h"
 #include "xai/base/json_shape.h"
-#include "xai/base/json_util.h"
+#include "xai/explain/explain_xrai.h"
 #include "xai/metadata/builder.h"
 #include "xai/metadata/checker.h"
-#include "xai/service/explain_pictures.h"
-#include "xai/service/explain_xrai.h"
-#include "xai/service/predict.h"
 
 namespace xai {
 namespace {
@@ -83,18 +81,16 @@ struct Prepared {
   int64_t n = 0;
 };
 
-// Instances → the model signature's inputs (through xai_preprocess when chained).
-StatusOr<Prepared> PrepareInputs(Model& model, const Json& instances, const SignatureChoice& choice) {
+// The instances → the model signature's inputs (through xai_preprocess when
+// chained), checked against the signatures' dtypes and shapes.
+StatusOr<Prepared> PrepareInputs(Model& model, const std::map<std::string, Tensor>& given,
+                                 const SignatureChoice& choice) {
   Prepared p;
   const MetaGraphInfo& mg = model.meta_graph();
   XAI_ASSIGN_OR_RETURN(p.sig, mg.FindSignature(choice.model_signature));
-  std::string first = choice.preprocess_signature.empty() ? choice.model_signature : choice.preprocess_signature;
-  // The instances as parsed with the request (not written out and parsed again).
-  nlohmann::json body = {{"signature_name", first}, {"instances", nlohmann::json(instances)}};
-  XAI_ASSIGN_OR_RETURN(PredictRequest request, ParsePredictDocument(body, mg, first));
-  p.inputs = request.inputs;
+  p.inputs = given;
   if (!choice.preprocess_signature.empty()) {
-    XAI_ASSIGN_OR_RETURN(p.inputs, model.RunSignature(choice.preprocess_signature, request.inputs));
+    XAI_ASSIGN_OR_RETURN(p.inputs, model.RunSignature(choice.preprocess_signature, given));
   }
   std::map<std::string, Tensor> model_inputs;
   for (const auto& in : p.sig->inputs) {
@@ -106,6 +102,9 @@ StatusOr<Prepared> PrepareInputs(Model& model, const Json& instances, const Sign
     p.feeds.emplace_back(CanonicalTensorName(in.name), it->second);
     p.n = it->second.shape().empty() ? 1 : it->second.shape()[0];
     model_inputs[in.key] = it->second;
+  }
+  if (choice.preprocess_signature.empty()) {
+    XAI_RETURN_IF_ERROR(model.CheckInputs(p.sig->key, given));
   }
   p.inputs = std::move(model_inputs);
   return p;
@@ -233,18 +232,25 @@ Status FillFeature(const std::vector<Tensor>& values, int64_t n, bool gradients,
 // Features of the metadata with their values and baselines, and the value of
 // `output_tensor` (`*prediction`), computed together. Sparse inputs
 // (indices_tensor_name + dense_shape_tensor_name) get a SparseLayout.
+// The signature's outputs (`*outputs`, by key) come from the same run.
 StatusOr<std::vector<FeaturePlan>> PlanFeatures(Model& model, const Prepared& p, const GraphView& graph,
                                                 const ExplanationMetadata& md, bool gradients,
-                                                const std::string& output_tensor, Tensor* prediction) {
+                                                const std::string& output_tensor, Tensor* prediction,
+                                                std::map<std::string, Tensor>* outputs) {
   std::vector<FeaturePlan> plans;
   std::vector<std::string> tensors;
   for (const auto& [key, in] : md.inputs) {
     XAI_ASSIGN_OR_RETURN(FeaturePlan plan, ResolveFeature(p, graph, key, in, gradients, &tensors));
     plans.push_back(std::move(plan));
   }
+  const size_t first_output = tensors.size();
+  for (const auto& o : p.sig->outputs) tensors.push_back(o.key);
   tensors.push_back(output_tensor);
   XAI_ASSIGN_OR_RETURN(std::vector<Tensor> values, TensorValues(model, p, tensors));
   *prediction = std::move(values.back());
+  for (size_t k = 0; k < p.sig->outputs.size(); ++k) {
+    (*outputs)[p.sig->outputs[k].key] = std::move(values[first_output + k]);
+  }
   for (auto& plan : plans) XAI_RETURN_IF_ERROR(FillFeature(values, p.n, gradients, &plan));
   return plans;
 }
@@ -271,48 +277,126 @@ std::vector<std::vector<int64_t>> ChooseOutputs(const Tensor& out, const Explain
   return chosen;
 }
 
-// One instance's attribution of a feature as JSON, shaped like the input
-// (sparse: one value per entry the instance has, [] for none).
-Json AttributionJson(const Tensor& attr, int64_t i, const InputMetadata& in, bool scalar, const FeatureTensor& f) {
-  int64_t per = attr.row_size();
-  const float* a = attr.data<float>() + i * per;
-  if (scalar || in.encoding == "COMBINED_EMBEDDING") return std::accumulate(a, a + per, 0.0);
-  if (f.sparse) {
-    Json entries = Json::array();
-    for (int64_t c = 0; c < f.sparse->counts[i]; ++c) entries.push_back(static_cast<double>(a[c]));
-    return entries;
+// InvalidArgument unless every output_indices entry is an element of one
+// instance's output.
+Status CheckOutputIndices(const Tensor& out, const ExplainOptions& o) {
+  int64_t per = out.row_size();
+  for (int64_t k : o.output_indices) {
+    if (k < 0 || k >= per) {
+      return absl::InvalidArgumentError("output index " + std::to_string(k) +
+                                        " is out of range: the output has " + std::to_string(per) +
+                                        " values per instance");
+    }
   }
-  std::vector<int64_t> shape(attr.shape().begin() + 1, attr.shape().end());
-  if (in.encoding == "CONCAT_EMBEDDING" && !shape.empty()) {  // one value per input element
-    int64_t last = shape.back();
-    shape.pop_back();
-    Json flat = Json::array();
-    for (int64_t e = 0; e < per / last; ++e) flat.push_back(std::accumulate(a + e * last, a + (e + 1) * last, 0.0));
-    return flat;
-  }
-  std::function<Json(size_t, int64_t*)> nest = [&](size_t level, int64_t* next) -> Json {
-    if (level == shape.size()) return static_cast<double>(a[(*next)++]);
-    Json arr = Json::array();
-    for (int64_t k = 0; k < shape[level]; ++k) arr.push_back(nest(level + 1, next));
-    return arr;
-  };
-  int64_t next = 0;
-  return nest(0, &next);
+  return absl::OkStatus();
 }
 
-// The sum of an attribution: a number, or every number in a (nested) array or
-// an object (bag inputs).
-Json Total(const Json& v) {
-  if (!v.is_array() && !v.is_object()) return v;
-  double s = 0;
-  for (const auto& e : v) s += Total(e).get<double>();
-  return s;
+// A number as an ostream prints it ("0.01", "1e-12").
+std::string FormatNumber(double v) {
+  std::ostringstream text;
+  text << v;
+  return text.str();
 }
 
 // Encodings where "each index of the tensor is a separate feature named by
 // index_feature_mapping" (Vertex).
 bool IsBagEncoding(const std::string& encoding) {
   return encoding == "BAG_OF_FEATURES" || encoding == "BAG_OF_FEATURES_SPARSE" || encoding == "INDICATOR";
+}
+
+// Instance i's attribution of a feature as the response shows it (shaped
+// like the input; sparse: one value per entry the instance has; a number for
+// a Shapley player and COMBINED_EMBEDDING; bag encodings named), float64.
+FeatureAttribution ShownAttribution(const std::string& key, const Tensor& attr, int64_t i, const InputMetadata& in,
+                                    bool scalar, const FeatureTensor& f, bool per_element) {
+  FeatureAttribution out;
+  out.name = key;
+  int64_t per = attr.row_size();
+  const float* a = attr.data<float>() + i * per;
+  std::vector<double> values;
+  std::vector<int64_t> shape;
+  if (scalar || in.encoding == "COMBINED_EMBEDDING") {
+    values = {std::accumulate(a, a + per, 0.0)};
+  } else if (f.sparse) {
+    values.assign(a, a + f.sparse->counts[i]);
+    shape = {f.sparse->counts[i]};
+  } else {
+    shape.assign(attr.shape().begin() + 1, attr.shape().end());
+    if (in.encoding == "CONCAT_EMBEDDING" && !shape.empty()) {  // one value per input element
+      int64_t last = shape.back();
+      for (int64_t e = 0; e < per / last; ++e) values.push_back(std::accumulate(a + e * last, a + (e + 1) * last, 0.0));
+      shape = {per / last};
+    } else {
+      values.assign(a, a + per);
+    }
+  }
+  if (IsBagEncoding(in.encoding) && per_element) {  // {name: value} for the first names.size() elements
+    size_t named = std::min(values.size(), in.index_feature_mapping.size());
+    values.resize(named);
+    out.element_names.assign(in.index_feature_mapping.begin(), in.index_feature_mapping.begin() + named);
+    shape = {static_cast<int64_t>(named)};
+  }
+  out.values = Tensor(DType::kDouble, shape);
+  std::copy(values.begin(), values.end(), out.values.data<double>());
+  return out;
+}
+
+// Sum of an attribution's values, added up level by level of its nested
+// shape (the order Vertex-style nested lists are totalled in).
+double NestedTotal(const FeatureAttribution& v) {
+  const Tensor& t = v.values;
+  const double* x = t.data<double>();
+  std::function<double(size_t, int64_t, int64_t)> sum = [&](size_t level, int64_t offset, int64_t stride) {
+    if (level == t.shape().size()) return x[offset];
+    int64_t inner = stride / std::max<int64_t>(1, t.shape()[level]);
+    double s = 0;
+    for (int64_t k = 0; k < t.shape()[level]; ++k) s += sum(level + 1, offset + k * inner, inner);
+    return s;
+  };
+  return sum(0, 0, t.num_elements());
+}
+
+FeatureAttribution ScalarAttribution(const std::string& name, double value) {
+  FeatureAttribution out;
+  out.name = name;
+  out.values = Tensor(DType::kDouble, {});
+  out.values.data<double>()[0] = value;
+  return out;
+}
+
+// Adds `v` under its key, or summed into its group (a number at the position
+// of the group's first member).
+void AddShown(const std::string& group, FeatureAttribution v, std::vector<FeatureAttribution>* out) {
+  if (group.empty()) {
+    out->push_back(std::move(v));
+    return;
+  }
+  double total = NestedTotal(v);
+  for (auto& e : *out) {
+    if (e.name == group) {
+      e.values.data<double>()[0] += total;
+      return;
+    }
+  }
+  out->push_back(ScalarAttribution(group, 0.0 + total));
+}
+
+// Instance i's standard errors of a Shapley feature ([N] or [N, per] float64)
+// shaped like its attribution: a number, or one per element (named for bags).
+FeatureAttribution ShownStandardError(const std::string& key, const Tensor& se, int64_t i, const InputMetadata& in) {
+  FeatureAttribution out;
+  out.name = key;
+  const int64_t per = se.shape().size() > 1 ? se.row_size() : 1;
+  const double* s = se.data<double>() + i * per;
+  if (se.shape().size() == 1) return ScalarAttribution(key, s[0]);
+  int64_t shown = per;
+  if (IsBagEncoding(in.encoding)) {
+    shown = std::min<int64_t>(per, in.index_feature_mapping.size());
+    out.element_names.assign(in.index_feature_mapping.begin(), in.index_feature_mapping.begin() + shown);
+  }
+  out.values = Tensor(DType::kDouble, {shown});
+  std::copy(s, s + shown, out.values.data<double>());
+  return out;
 }
 
 // A bag / indicator input is dense and its index_feature_mapping has one
@@ -343,50 +427,12 @@ Status CheckIndexMapping(const FeaturePlan& plan) {
   return absl::OkStatus();
 }
 
-// {names[e]: element e} for the numbers of `v` in row-major order (a bag input).
-Json NameElements(const Json& v, const std::vector<std::string>& names) {
-  std::vector<Json> flat = NestedListLeaves(v);
-  Json out = Json::object();
-  for (size_t e = 0; e < flat.size() && e < names.size(); ++e) out[names[e]] = flat[e];
-  return out;
-}
-
-// Instance i's standard errors of a Shapley feature ([N] or [N, per] float64)
-// shaped like its attribution: a number, or one per element (named for bags).
-Json StandardErrorJson(const Tensor& se, int64_t i, const InputMetadata& in) {
-  const int64_t per = se.shape().size() > 1 ? se.row_size() : 1;
-  const double* s = se.data<double>() + i * per;
-  if (se.shape().size() == 1) return s[0];
-  Json flat = Json::array();
-  for (int64_t e = 0; e < per; ++e) flat.push_back(s[e]);
-  return IsBagEncoding(in.encoding) ? NameElements(flat, in.index_feature_mapping) : flat;
-}
-
-// The request's instances; its explanationSpecOverride applied to the settings.
-StatusOr<Json> ReadRequest(const std::string& body, ExplainOptions* options,
-                           std::optional<ExplanationMetadata>* metadata) {
-  Json request = Json::parse(QuoteNonFiniteTokens(body), nullptr, false);
-  if (request.is_discarded() || !request.is_object()) {
-    return absl::InvalidArgumentError("the :explain request must be a JSON object with \"instances\"");
-  }
-  for (auto it = request.begin(); it != request.end(); ++it) {
-    if (it.key() == "explanationSpecOverride" || it.key() == "explanation_spec_override") {
-      XAI_RETURN_IF_ERROR(ApplyExplanationSpec(it.value(), options, metadata));
-    } else if (it.key() != "instances" && it.key() != "parameters") {
-      return absl::InvalidArgumentError("unknown field '" + it.key() +
-                                        "' in the :explain request; expected instances, parameters, "
-                                        "explanationSpecOverride");
-    }
-  }
-  if (!request.contains("instances")) return absl::InvalidArgumentError("the :explain request has no \"instances\"");
-  return request["instances"];
-}
-
 // Everything the attribution runs share: the prepared inputs, one plan and
 // one FeatureTensor per feature, the target and the chosen output elements.
 struct Setup {
   Prepared p;
   std::map<std::string, Tensor> outputs;      // the signature's outputs: the response's predictions
+  Tensor prediction;                          // the explained output tensor's value for the instances
   std::vector<FeaturePlan> plans;
   std::vector<FeatureTensor> features;
   AttributionTarget target;                   // output_index filled per explained rank
@@ -394,7 +440,8 @@ struct Setup {
 };
 
 // The blur baseline (Vertex BlurBaselineConfig) for image features; the others keep theirs.
-void ApplyBlurBaseline(const std::vector<FeaturePlan>& plans, double sigma, std::vector<FeatureTensor>* features) {
+void ApplyBlurBaseline(const std::vector<FeaturePlan>& plans, double sigma, std::vector<FeatureTensor>* features,
+                       std::vector<std::string>* notes) {
   size_t blurred = 0;
   for (size_t f = 0; f < plans.size(); ++f) {
     FeatureTensor& t = (*features)[f];
@@ -402,22 +449,23 @@ void ApplyBlurBaseline(const std::vector<FeaturePlan>& plans, double sigma, std:
     t.baselines.assign(1, GaussianBlurImages(t.value, sigma));
     ++blurred;
   }
-  if (blurred == 0) std::cerr << "xai: note: max_blur_sigma applies to image features; there are none here\n";
+  if (blurred == 0) notes->push_back("note: max_blur_sigma applies to image features; there are none here");
 }
 
-StatusOr<Setup> SetUp(Model& model, const Json& instances, const ExplanationMetadata& metadata,
-                      const ExplainOptions& options) {
+StatusOr<Setup> SetUp(Model& model, const std::map<std::string, Tensor>& inputs, const ExplanationMetadata& metadata,
+                      const ExplainOptions& options, std::vector<std::string>* notes) {
   Setup s;
   XAI_ASSIGN_OR_RETURN(SignatureChoice choice, ChooseSignature(model.meta_graph(), options.signature));
-  XAI_ASSIGN_OR_RETURN(s.p, PrepareInputs(model, instances, choice));
-  // Runs the model once on the instances: checks their dtypes and shapes
-  // against the signature and gives the response's predictions.
-  XAI_ASSIGN_OR_RETURN(s.outputs, model.RunSignature(s.p.sig->key, s.p.inputs));
+  XAI_ASSIGN_OR_RETURN(s.p, PrepareInputs(model, inputs, choice));
   XAI_ASSIGN_OR_RETURN(const GraphView* graph, model.SignatureGraph(s.p.sig->key));
   const bool ig = options.method != "sampled_shapley";  // IG and XRAI attribute through gradients
   XAI_ASSIGN_OR_RETURN(ResolvedTensor out, ResolveTensor(*s.p.sig, *graph, metadata.output.output_tensor_name, true));
-  Tensor prediction;
-  XAI_ASSIGN_OR_RETURN(s.plans, PlanFeatures(model, s.p, *graph, metadata, ig, out.tensor, &prediction));
+  Tensor& prediction = s.prediction;
+  // One model run gives the feature values, the explained output and the
+  // response's predictions.
+  XAI_ASSIGN_OR_RETURN(s.plans,
+                       PlanFeatures(model, s.p, *graph, metadata, ig, out.tensor, &prediction, &s.outputs));
+  XAI_RETURN_IF_ERROR(CheckOutputIndices(prediction, options));
   s.chosen = ChooseOutputs(prediction, options);
   for (const auto& plan : s.plans) {
     XAI_RETURN_IF_ERROR(CheckIndexMapping(plan));
@@ -426,7 +474,7 @@ StatusOr<Setup> SetUp(Model& model, const Json& instances, const ExplanationMeta
     // Shapley: each element of a bag / indicator input is a player (a group stays one player).
     s.features.back().split_elements = IsBagEncoding(plan.md->encoding) && plan.md->group_name.empty();
   }
-  if (ig && options.max_blur_sigma > 0) ApplyBlurBaseline(s.plans, options.max_blur_sigma, &s.features);
+  if (ig && options.max_blur_sigma > 0) ApplyBlurBaseline(s.plans, options.max_blur_sigma, &s.features, notes);
   s.target.signature = s.p.sig->key;
   s.target.output_tensor = out.tensor;
   for (const auto& feed : s.p.feeds) {
@@ -453,7 +501,10 @@ StatusOr<AttributionResult> Attribute(Model& model, const Setup& setup, const Ex
   ig.step_count = options.step_count;
   XAI_ASSIGN_OR_RETURN(ig.rule, ParseQuadratureRule(options.quadrature));
   ig.memory_budget_bytes = options.memory_budget_bytes;
-  ig.smooth_grad = options.smooth_grad;
+  ig.smooth_grad.enabled = options.smooth_grad.enabled;
+  ig.smooth_grad.noisy_sample_count = options.smooth_grad.noisy_sample_count;
+  ig.smooth_grad.noise_sigma = options.smooth_grad.noise_sigma;
+  ig.smooth_grad.feature_noise_sigma = options.smooth_grad.feature_noise_sigma;
   ig.smooth_grad.seed = options.seed;
   if (options.method != "xrai") {
     return IgToTarget(model, setup.target, setup.features, ig, options.target_error, report);
@@ -465,116 +516,81 @@ StatusOr<AttributionResult> Attribute(Model& model, const Setup& setup, const Ex
   return ExplainXrai(model, setup.target, setup.features, md, ig, xrai, options.max_blur_sigma > 0);
 }
 
-// Feature f's attribution for instance i as the response shows it (before grouping).
-Json FoldedAttribution(const Setup& setup, const AttributionResult& result, size_t f, int64_t i, bool ig) {
-  const InputMetadata& in = *setup.plans[f].md;
-  bool scalar = !ig && !setup.features[f].split_elements;  // Shapley: one value per player
-  return AttributionJson(result.attributions[f], i, in, scalar, setup.features[f]);
-}
-
-// featureAttributions of instance i: by input key, bag inputs by element name, groups summed.
-Json FeatureAttributionsJson(const Setup& setup, const AttributionResult& result, int64_t i, bool ig) {
-  Json attributions = Json::object();
+// The response's entry for instance i's explained output k, with each
+// feature's shown attribution (before groups) added to `run`.
+OutputAttribution Entry(const Setup& setup, const AttributionResult& result, const ExplanationMetadata& metadata,
+                        const ExplainOptions& options, int64_t i, int64_t k, size_t rank, ExplainRun* run) {
+  const bool ig = options.method != "sampled_shapley";
+  OutputAttribution entry;
+  entry.output_index = k;
+  entry.output_name = metadata.output_name;
+  entry.baseline_output = result.baseline_output[i];
+  entry.instance_output = result.instance_output[i];
+  entry.approximation_error = result.approximation_error[i];
+  const auto& names = metadata.output.index_display_name_mapping;
+  if (names && names->is_array() && k < static_cast<int64_t>(names->size())) {
+    const Json& name = (*names)[k];
+    entry.output_display_name = name.is_string() ? name.get<std::string>() : name.dump();
+  }
   for (size_t f = 0; f < setup.plans.size(); ++f) {
     const InputMetadata& in = *setup.plans[f].md;
-    Json folded = FoldedAttribution(setup, result, f, i, ig);
+    bool scalar = !ig && !setup.features[f].split_elements;  // Shapley: one value per player
     bool per_element = ig || setup.features[f].split_elements;
-    Json v = IsBagEncoding(in.encoding) && per_element ? NameElements(folded, in.index_feature_mapping) : folded;
-    if (in.group_name.empty()) {
-      attributions[setup.plans[f].key] = v;
-    } else {
-      const std::string& group = in.group_name;
-      double prev = attributions.contains(group) ? attributions[group].get<double>() : 0.0;
-      attributions[group] = prev + Total(v).get<double>();
+    FeatureAttribution shown = ShownAttribution(setup.plans[f].key, result.attributions[f], i, in, scalar,
+                                                setup.features[f], per_element);
+    run->features[f].shown[rank].push_back(shown);
+    AddShown(in.group_name, std::move(shown), &entry.features);
+    if (!ig && options.path_count > 1) {
+      AddShown(in.group_name, ShownStandardError(setup.plans[f].key, result.standard_errors[f], i, in),
+               &entry.standard_errors);
     }
   }
-  return attributions;
+  return entry;
 }
 
-// xaiStandardErrors of instance i (an xai extension), keyed like featureAttributions.
-Json StandardErrorsJson(const Setup& setup, const AttributionResult& result, int64_t i) {
-  Json errors = Json::object();
-  for (size_t f = 0; f < setup.plans.size(); ++f) {
-    Json se = StandardErrorJson(result.standard_errors[f], i, *setup.plans[f].md);
-    const std::string& group = setup.plans[f].md->group_name;
-    if (group.empty()) {
-      errors[setup.plans[f].key] = se;
-    } else {  // a group's value and error are on its first feature, 0 on the others
-      errors[group] = (errors.contains(group) ? errors[group].get<double>() : 0.0) + Total(se).get<double>();
-    }
-  }
-  return errors;
-}
-
-// --visualize: the pictures of instance i's attribution of output element k.
-Status WriteInstancePictures(const Setup& setup, const AttributionResult& result, const ExplanationMetadata& metadata,
-                             const ExplainOptions& options, int64_t i, int64_t k) {
-  const bool ig = options.method != "sampled_shapley";
-  std::vector<PictureFeature> pictures;
-  for (size_t f = 0; f < setup.plans.size(); ++f) {
-    pictures.push_back({setup.plans[f].key, setup.plans[f].md, &setup.features[f].value, &result.attributions[f],
-                        FoldedAttribution(setup, result, f, i, ig)});
-  }
-  std::string title =
-      "output '" + metadata.output_name + "' index " + std::to_string(k) + ": instance " + std::to_string(i);
-  XAI_ASSIGN_OR_RETURN(std::vector<std::string> paths,
-                       WritePictures(options.visualize_dir, pictures, i, k, options.method, title));
-  for (const auto& path : paths) std::cerr << "xai: wrote " << path << "\n";
-  return absl::OkStatus();
+std::string TargetErrorNote(const ExplainOptions& options, const TargetErrorReport& report) {
+  std::string note = "target_error " + FormatNumber(*options.target_error) +
+                     (report.reached ? " reached with step_count " : " not reached at the cap ") +
+                     std::to_string(report.step_count);
+  if (!report.reached) note += " (error " + FormatNumber(report.worst_error) + ")";
+  return note;
 }
 
 }  // namespace
 
-StatusOr<std::string> HandleExplain(Model& model, const std::string& body, std::optional<ExplanationMetadata> metadata,
-                                    ExplainOptions options) {
-  XAI_ASSIGN_OR_RETURN(Json instances, ReadRequest(body, &options, &metadata));
+StatusOr<std::string> ExplainInputSignature(const MetaGraphInfo& meta_graph, const ExplainOptions& options) {
+  XAI_ASSIGN_OR_RETURN(SignatureChoice choice, ChooseSignature(meta_graph, options.signature));
+  return choice.preprocess_signature.empty() ? choice.model_signature : choice.preprocess_signature;
+}
+
+StatusOr<ExplainRun> Explain(Model& model, const std::map<std::string, Tensor>& inputs,
+                             const ExplanationMetadata& metadata, const ExplainOptions& options) {
   XAI_RETURN_IF_ERROR(ValidateExplainOptions(options));
-  if (!metadata) {
-    BuildOptions build;
-    build.signature = options.signature;
-    XAI_ASSIGN_OR_RETURN(ExplanationMetadata built, BuildMetadata(model, build));
-    metadata = std::move(built);
-  }
-  XAI_ASSIGN_OR_RETURN(Setup setup, SetUp(model, instances, *metadata, options));
-  const bool ig = options.method != "sampled_shapley";
+  ExplainRun run;
+  XAI_ASSIGN_OR_RETURN(Setup setup, SetUp(model, inputs, metadata, options, &run.result.notes));
+  setup.target.output_value = &setup.prediction;
   size_t rank = setup.chosen.empty() ? 0 : setup.chosen[0].size();
-  Json explanations = Json::array();
-  for (int64_t i = 0; i < setup.p.n; ++i) explanations.push_back({{"attributions", Json::array()}});
+  for (const auto& plan : setup.plans) {
+    run.features.push_back({plan.key, plan.md, plan.tensor.value, {}, std::vector<std::vector<FeatureAttribution>>(rank)});
+  }
+  // Features with a blur baseline keep their original value for pictures.
+  for (size_t f = 0; f < setup.features.size(); ++f) run.features[f].value = setup.features[f].value;
+  run.result.explanations.resize(setup.p.n);
   TargetErrorReport target_report;
   for (size_t r = 0; r < rank; ++r) {  // the r-th explained output of every instance
     setup.target.output_index.clear();
     for (const auto& c : setup.chosen) setup.target.output_index.push_back(c[r]);
+    run.output_index.push_back(setup.target.output_index);
     XAI_ASSIGN_OR_RETURN(AttributionResult result, Attribute(model, setup, options, &target_report));
+    for (size_t f = 0; f < setup.features.size(); ++f) run.features[f].attributions.push_back(result.attributions[f]);
     for (int64_t i = 0; i < setup.p.n; ++i) {
-      int64_t k = setup.target.output_index[i];
-      if (!options.visualize_dir.empty()) {
-        XAI_RETURN_IF_ERROR(WriteInstancePictures(setup, result, *metadata, options, i, k));
-      }
-      Json entry = {{"baselineOutputValue", result.baseline_output[i]},
-                    {"instanceOutputValue", result.instance_output[i]},
-                    {"featureAttributions", FeatureAttributionsJson(setup, result, i, ig)},
-                    {"outputIndex", Json::array({k})},
-                    {"approximationError", result.approximation_error[i]},
-                    {"outputName", metadata->output_name}};
-      const auto& names = metadata->output.index_display_name_mapping;
-      if (names && names->is_array() && k < static_cast<int64_t>(names->size())) {
-        entry["outputDisplayName"] = (*names)[k];
-      }
-      if (!ig && options.path_count > 1) entry["xaiStandardErrors"] = StandardErrorsJson(setup, result, i);
-      explanations[i]["attributions"].push_back(entry);
+      run.result.explanations[i].attributions.push_back(
+          Entry(setup, result, metadata, options, i, setup.target.output_index[i], r, &run));
     }
   }
-  if (options.target_error && rank > 0) {
-    std::cerr << "xai: target_error " << *options.target_error
-              << (target_report.reached ? " reached with step_count " : " not reached at the cap ")
-              << target_report.step_count;
-    if (!target_report.reached) std::cerr << " (error " << target_report.worst_error << ")";
-    std::cerr << "\n";
-  }
-  XAI_ASSIGN_OR_RETURN(std::string predict_text, FormatPredictResponse(RequestFormat::kRow, setup.outputs));
-  Json response = {{"explanations", explanations},
-                   {"predictions", Json::parse(QuoteNonFiniteTokens(predict_text))["predictions"]}};
-  return response.dump(2) + "\n";
+  if (options.target_error && rank > 0) run.result.notes.push_back(TargetErrorNote(options, target_report));
+  run.result.predictions = std::move(setup.outputs);
+  return run;
 }
 
 }  // namespace xai
