@@ -76,7 +76,7 @@ def tfig_worker(a):
 
     @tf.function
     def ig(xv, tgt, al, wt):
-        paths = tf.reshape(al[:, None] * tf.reshape(xv, [1, tf.shape(xv)[0], -1]), [-1] + shape)  # step-major
+        paths = tf.reshape(al[:, None, None] * tf.reshape(xv, [1, tf.shape(xv)[0], -1]), [-1] + shape)  # step-major
         with tf.GradientTape() as tape:
             tape.watch(paths)
             y = sig(**{in_key: paths})[out_key]

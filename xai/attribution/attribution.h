@@ -78,6 +78,11 @@ struct IgOptions {
   // instances are split into runs that fit. Accumulation is a running
   // weighted sum, so memory does not grow with steps or instances.
   int64_t memory_budget_bytes = 256ll << 20;
+  // Target bytes per run (at most the budget): runs of a few MiB keep xai's
+  // buffers in malloc's heap, where larger ones are fresh mmap'd pages on
+  // every call (page faults cost more than the extra runs: 34 → 18 ms for
+  // 32 instances of the seed model, docs/benchmarks.md).
+  int64_t run_bytes = 4ll << 20;
   SmoothGradConfig smooth_grad;
 };
 

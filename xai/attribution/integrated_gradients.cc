@@ -218,7 +218,8 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
   for (const auto& [name, t] : target.fixed_feeds) {
     row_bytes += t.dtype() == DType::kString ? 64 * t.row_size() : t.row_size() * DTypeSize(t.dtype());
   }
-  int64_t rows_per_run = std::max<int64_t>(1, options.memory_budget_bytes / std::max<int64_t>(1, row_bytes));
+  int64_t run_bytes = std::min<int64_t>(options.memory_budget_bytes, options.run_bytes);
+  int64_t rows_per_run = std::max<int64_t>(1, run_bytes / std::max<int64_t>(1, row_bytes));
 
   std::vector<std::string> xs;
   for (const auto& f : features) xs.push_back(f.tensor);
@@ -272,7 +273,11 @@ StatusOr<AttributionResult> IntegratedGradients(Model& model, const AttributionT
       }
       for (size_t f = 0; f < features.size(); ++f) {
         int64_t per = features[f].value.row_size();
-        XAI_ASSIGN_OR_RETURN(Tensor g, FeatureGradientRows(features[f], rows, vjp.gradients[f]));
+        Tensor scattered;  // sparse features: the values' gradient in the padded row layout
+        if (features[f].sparse) {
+          XAI_ASSIGN_OR_RETURN(scattered, FeatureGradientRows(features[f], rows, vjp.gradients[f]));
+        }
+        const Tensor& g = features[f].sparse ? scattered : vjp.gradients[f];
         if (g.dtype() != DType::kFloat) {
           return absl::InternalError("gradient of feature '" + features[f].name + "' is " + DTypeName(g.dtype()) +
                                      ", expected float32");
