@@ -28,6 +28,7 @@
 #include "nlohmann/json.hpp"
 #include "xai/base/file_util.h"
 #include "xai/explain/explain.h"
+#include "xai/api/convert.h"
 #include "xai/model.h"
 #include "xai/registry/registry.h"
 #include "xai/rest/vertex_explain.h"
@@ -62,14 +63,6 @@ api::ExplainOptions Options(const Flags& f) {
   return o;
 }
 
-api::LoadOptions ApiLoad(const LoadOptions& load) {
-  api::LoadOptions o;
-  o.tag_set = load.tag_set;
-  o.intra_op_threads = load.intra_op_threads;
-  o.inter_op_threads = load.inter_op_threads;
-  return o;
-}
-
 // The request's instances as tensors of the signature Explain takes.
 StatusOr<std::map<std::string, Tensor>> Inputs(ServedModel& m, const Flags& f) {
   XAI_ASSIGN_OR_RETURN(std::string body, ReadFileOrStdin(f.request));
@@ -78,7 +71,7 @@ StatusOr<std::map<std::string, Tensor>> Inputs(ServedModel& m, const Flags& f) {
   return InstancesToTensors(req.instances, m.model().meta_graph(), sig);
 }
 
-Status ApiStatus(const api::Status& s) { return Status(static_cast<absl::StatusCode>(s.code()), s.message()); }
+
 
 template <typename F>
 StatusOr<double> MedianMs(const Flags& f, F&& call) {
@@ -207,12 +200,12 @@ StatusOr<nlohmann::json> Run(const Flags& f) {
   XAI_ASSIGN_OR_RETURN(std::shared_ptr<ServedModel> served, ModelRegistry::Default().Load(f.dir, f.load));
   XAI_ASSIGN_OR_RETURN(auto inputs, Inputs(*served, f));
   out["instances"] = inputs.begin()->second.shape()[0];
-  api::StatusOr<api::Model> model = api::Model::Load(f.dir, ApiLoad(f.load));  // the same registry entry
-  if (!model.ok()) return ApiStatus(model.status());
+  api::StatusOr<api::Model> model = api::Model::Load(f.dir, ToApi(f.load));  // the same registry entry
+  if (!model.ok()) return FromApi(model.status());
   if (f.workload == "explain") {
     XAI_ASSIGN_OR_RETURN(double ms, MedianMs(f, [&]() -> Status {
       auto r = model->Explain(inputs, Options(f));
-      return r.ok() ? absl::OkStatus() : ApiStatus(r.status());
+      return r.ok() ? absl::OkStatus() : FromApi(r.status());
     }));
     out["median_ms"] = ms;
   } else if (f.workload == "vjp_limit") {
@@ -225,7 +218,7 @@ StatusOr<nlohmann::json> Run(const Flags& f) {
   } else if (f.workload == "threads") {
     XAI_ASSIGN_OR_RETURN(std::string sig, ExplainInputSignature(served->model().meta_graph(), Options(f)));
     auto warm = model->Explain(inputs, Options(f));  // plans built before timing
-    if (!warm.ok()) return ApiStatus(warm.status());
+    if (!warm.ok()) return FromApi(warm.status());
     XAI_ASSIGN_OR_RETURN(double one, Throughput(*model, inputs, f, 1, sig));
     XAI_ASSIGN_OR_RETURN(double many, Throughput(*model, inputs, f, f.threads, sig));
     out.update({{"threads", f.threads}, {"calls_per_s_1", one}, {"calls_per_s_n", many}, {"speedup", many / one}});

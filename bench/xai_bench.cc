@@ -29,19 +29,12 @@
 #include "nlohmann/json.hpp"
 #include "xai/data/tfrecord.h"
 #include "xai/model/model.h"
+#include "xai/api/convert.h"
 #include "xai/model.h"
 #include "xai/rest/predict_json.h"
 
 namespace xai {
 namespace {
-
-api::LoadOptions ApiLoad(const LoadOptions& load) {
-  api::LoadOptions o;
-  o.tag_set = load.tag_set;
-  o.intra_op_threads = load.intra_op_threads;
-  o.inter_op_threads = load.inter_op_threads;
-  return o;
-}
 
 struct Flags {
   std::string dir, workload = "predict", signature = "serving_default";
@@ -198,7 +191,7 @@ int Run(const Flags& f) {
   } else if (f.workload == "predict_json") {
     micros = Time(f, [&]() { return HandlePredict(**model, body, f.signature).status(); });
   } else if (f.workload == "explain_json") {
-    auto api_model = api::Model::Load(f.dir, ApiLoad(f.load));
+    auto api_model = api::Model::Load(f.dir, ToApi(f.load));
     if (!api_model.ok()) {
       std::cerr << "xai_bench: " << api_model.status().message() << "\n";
       return 2;

@@ -244,6 +244,67 @@ TEST(Api, ThreadsExplainAndPredictOnOneModel) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// api::Validate on data with a closed-form AUC: labels 0/1 and predictions
+// 0.25 + 0.5·label separate perfectly (AUC 1), written by TensorFlow Python.
+class ApiValidate : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(::testing::TempDir() + "/api_validate");
+    std::string script =
+        "import tensorflow as tf\n"
+        "def ex(label):\n"
+        "    return tf.train.Example(features=tf.train.Features(feature={\n"
+        "        'label': tf.train.Feature(float_list=tf.train.FloatList(value=[label])),\n"
+        "        'pred': tf.train.Feature(float_list=tf.train.FloatList(value=[0.25 + 0.5 * label]))})).SerializeToString()\n"
+        "import os; os.makedirs('" + *dir_ + "', exist_ok=True)\n"
+        "with tf.io.TFRecordWriter('" + *dir_ + "/data.tfrecord') as w:\n"
+        "    for i in range(20): w.write(ex(float(i % 2)))\n";
+    std::ofstream(*dir_ + ".py") << script;
+    std::string cmd = std::string("TF_CPP_MIN_LOG_LEVEL=3 ") + XAI_TEST_PYTHON + " " + *dir_ + ".py";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  static std::string Config(double lower_bound) {
+    std::string path = *dir_ + "/config_" + std::to_string(static_cast<int>(lower_bound * 10)) + ".pbtxt";
+    std::ofstream(path) << "model_specs { label_key: \"label\" prediction_key: \"pred\" }\n"
+                        << "metrics_specs { metrics { class_name: \"AUC\" threshold { value_threshold { lower_bound "
+                        << "{ value: " << lower_bound << " } } } } }\n";
+    return path;
+  }
+  static api::ValidateOptions Options(double lower_bound, const std::string& out) {
+    api::ValidateOptions o;
+    o.eval_config_path = Config(lower_bound);
+    o.data_location = *dir_ + "/data.tfrecord";
+    o.output_path = *dir_ + "/" + out;
+    return o;
+  }
+  static std::string* dir_;
+};
+std::string* ApiValidate::dir_ = nullptr;
+
+TEST_F(ApiValidate, PassingThresholdBlesses) {
+  auto r = api::Validate(Options(0.5, "pass"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->blessed);
+  EXPECT_EQ(r->examples, 20);
+  EXPECT_TRUE(std::ifstream(*dir_ + "/pass/BLESSED").good());
+}
+
+TEST_F(ApiValidate, FailingThresholdDoesNotBless) {
+  auto r = api::Validate(Options(1.5, "fail"));  // AUC is 1: below 1.5
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->blessed);
+  EXPECT_NE(r->summary.find("Validation FAILED"), std::string::npos) << r->summary;
+  EXPECT_TRUE(std::ifstream(*dir_ + "/fail/NOT_BLESSED").good());
+}
+
+TEST_F(ApiValidate, MissingConfigIsAnError) {
+  api::ValidateOptions o = Options(0.5, "missing");
+  o.eval_config_path = *dir_ + "/no_such_config.pbtxt";
+  auto r = api::Validate(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no_such_config.pbtxt"), std::string::npos) << r.status().message();
+}
+
 // Concurrent first loads of one handle: every thread gets the model.
 TEST(Api, ConcurrentFirstLoads) {
   std::vector<std::thread> threads;

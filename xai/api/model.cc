@@ -18,14 +18,6 @@ struct Model::Impl {
 
 namespace {
 
-xai::LoadOptions InternalLoadOptions(const LoadOptions& o) {
-  xai::LoadOptions load;
-  load.tag_set = o.tag_set;
-  load.intra_op_threads = o.intra_op_threads;
-  load.inter_op_threads = o.inter_op_threads;
-  return load;
-}
-
 TensorInfo Info(const xai::TensorSpec& spec) {
   return TensorInfo{spec.key, spec.name, spec.dtype, spec.unknown_rank, spec.shape};
 }
@@ -54,7 +46,7 @@ xai::StatusOr<ExplainResult> ExplainOn(ServedModel& served, const std::map<std::
 
 StatusOr<Model> Model::Load(const std::string& handle, const LoadOptions& options) {
   xai::StatusOr<std::shared_ptr<ServedModel>> served =
-      ModelRegistry::Default().Load(handle, InternalLoadOptions(options));
+      ModelRegistry::Default().Load(handle, FromApi(options));
   if (!served.ok()) return ToApi(served.status());
   return Model(std::make_shared<Impl>(Impl{std::move(*served)}));
 }

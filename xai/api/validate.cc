@@ -11,9 +11,7 @@ StatusOr<ValidateResult> Validate(const ValidateOptions& options) {
   v.eval_config_path = options.eval_config_path;
   v.data_location = options.data_location;
   v.output_path = options.output_path;
-  v.load.tag_set = options.load.tag_set;
-  v.load.intra_op_threads = options.load.intra_op_threads;
-  v.load.inter_op_threads = options.load.inter_op_threads;
+  v.load = FromApi(options.load);
   v.batch_size = options.batch_size;
   for (auto [from, to] : {std::pair{&options.candidate, &v.candidate_dir}, std::pair{&options.baseline, &v.baseline_dir}}) {
     if (from->empty()) continue;
