@@ -125,3 +125,31 @@ def test_predict_missing_request_file(run_xai, model_path):
     assert not os.path.exists("/nonexistent.json")
     result = run_xai("predict", "--dir", model_path("linear"), "--request", "/nonexistent.json")
     assert_one_error_line(result, "/nonexistent.json")
+
+
+# --- JSON limits (docs/limits.md) ------------------------------------------------
+
+def test_deep_nesting_is_refused_not_a_crash(run_xai, model_path, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"instances": [' + "[" * 100000 + "]" * 100000 + ", 1]}")
+    for command in ("predict", "explain"):
+        code, out, err = run_xai(command, "--dir", model_path("linear"), "--request", str(deep))
+        assert code == 2, err
+        assert out == ""
+        assert err.count("\n") == 1 and "levels deep (the limit)" in err, err
+
+
+def test_number_overflow_is_refused_not_a_crash(run_xai, model_path, tmp_path):
+    body = tmp_path / "big.json"
+    body.write_text('{"instances": [[1e400]]}')
+    code, out, err = run_xai("predict", "--dir", model_path("linear"), "--request", str(body))
+    assert code == 2, err
+    assert err.startswith("xai: error: JSON Parse error: ") and "number overflow parsing '1e400'" in err, err
+    code, out, err = run_xai("explain", "--dir", model_path("linear"), "--request", str(body))
+    assert code == 2, err
+    assert err == 'xai: error: the :explain request must be a JSON object with "instances"\n', err
+    md = tmp_path / "md.json"
+    md.write_text('{"inputs": {"x": {"inputTensorName": "x", "inputBaselines": [1e400]}}, "outputs": {"y": {}}}')
+    code, out, err = run_xai("metadata", "check", "--dir", model_path("linear"), "--metadata", str(md))
+    assert code == 2, err
+    assert err == "xai: error: explanation metadata is not valid JSON\n", err

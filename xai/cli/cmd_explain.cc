@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "xai/base/file_util.h"
+#include "xai/base/json_limits.h"
 #include "xai/cli/commands.h"
 #include "xai/cli/model_flags.h"
 #include "xai/explain/explain.h"
@@ -115,6 +116,8 @@ CommandRunner AddExplainCommand(CLI::App& app) {
     if (!f->spec.empty()) {
       StatusOr<std::string> text = ReadFileOrStdin(f->spec);
       if (!text.ok()) return Fail(text.status());
+      s = CheckJsonDepth(*text, "--explanation_spec");
+      if (!s.ok()) return Fail(s);
       Json spec = Json::parse(*text, nullptr, false);
       if (spec.is_discarded()) return Fail(absl::InvalidArgumentError("--explanation_spec is not valid JSON"));
       s = ApplyExplanationSpec(spec, &f->options, &metadata);

@@ -5,6 +5,8 @@
 #include "xai/base/strings.h"
 #include "xai/metadata/metadata.h"
 
+#include "xai/base/json_limits.h"
+
 namespace xai {
 namespace {
 
@@ -405,8 +407,19 @@ bool ExplanationMetadata::operator==(const ExplanationMetadata& o) const {
          latent_space_source == o.latent_space_source && legacy_top == o.legacy_top;
 }
 
+namespace {
+
+// `text` parsed; discarded when it is not JSON or nests too deep.
+Json ParseBounded(const std::string& text) {
+  if (!CheckJsonDepth(text, "explanation metadata").ok()) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);  // also discarded on number overflow
+}
+
+}  // namespace
+
 StatusOr<ExplanationMetadata> ParseMetadata(const std::string& text, MetadataFormat format) {
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  XAI_RETURN_IF_ERROR(CheckJsonDepth(text, "explanation metadata"));
+  Json doc = ParseBounded(text);
   if (doc.is_discarded()) return absl::InvalidArgumentError("explanation metadata is not valid JSON");
   ExplanationMetadata md;
   XAI_RETURN_IF_ERROR(ReadTop(doc, format, &md));
@@ -419,7 +432,7 @@ StatusOr<ExplanationMetadata> ParseMetadata(const std::string& text, MetadataFor
 }
 
 MetadataFormat DetectMetadataFormat(const std::string& text) {
-  Json doc = Json::parse(text, nullptr, false);
+  Json doc = ParseBounded(text);
   if (!doc.is_object()) return MetadataFormat::kVertex;
   if (doc.contains("framework") || doc.contains("tags") || doc.contains("preparer_version")) {
     return MetadataFormat::kLegacy;
@@ -466,7 +479,7 @@ std::string WriteMetadata(const ExplanationMetadata& md, MetadataFormat format) 
 }
 
 std::optional<std::string> ExtraOutputsProblem(const std::string& text) {
-  Json doc = Json::parse(text, nullptr, false);
+  Json doc = ParseBounded(text);
   if (!doc.is_object() || !doc.contains("outputs") || !doc["outputs"].is_object() || doc["outputs"].size() < 2) {
     return std::nullopt;
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
+#include "xai/base/json_limits.h"
 #include "xai/base/json_shape.h"
 #include "xai/base/json_util.h"
 
@@ -288,10 +289,11 @@ StatusOr<PredictRequest> ParsePredictRequest(const std::string& body, const Meta
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return absl::InvalidArgumentError("JSON Parse error: The document is empty");
   }
+  XAI_RETURN_IF_ERROR(CheckJsonDepth(body, "the request body"));
   json doc;
-  try {  // nlohmann reports positions only through its exception
+  try {  // nlohmann reports positions (and number overflow) only through its exceptions
     doc = json::parse(QuoteNonFiniteTokens(body));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     return absl::InvalidArgumentError(std::string("JSON Parse error: ") + e.what());
   }
   return ParsePredictDocument(doc, meta_graph, default_signature);

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "xai/base/json_limits.h"
 #include "xai/base/json_util.h"
 #include "xai/rest/explain_spec.h"
 #include "xai/rest/predict_json.h"
@@ -44,7 +45,8 @@ Json AttributionEntryJson(const api::OutputAttribution& a, bool with_errors) {
 
 StatusOr<ExplainRequestBody> ParseExplainRequest(const std::string& body, api::ExplainOptions options,
                                                  std::optional<ExplanationMetadata> metadata) {
-  Json request = Json::parse(QuoteNonFiniteTokens(body), nullptr, false);
+  XAI_RETURN_IF_ERROR(CheckJsonDepth(body, "the :explain request"));
+  Json request = Json::parse(QuoteNonFiniteTokens(body), nullptr, false);  // overflow (1e400): discarded
   if (request.is_discarded() || !request.is_object()) {
     return absl::InvalidArgumentError("the :explain request must be a JSON object with \"instances\"");
   }
