@@ -153,3 +153,17 @@ def test_number_overflow_is_refused_not_a_crash(run_xai, model_path, tmp_path):
     code, out, err = run_xai("metadata", "check", "--dir", model_path("linear"), "--metadata", str(md))
     assert code == 2, err
     assert err == "xai: error: explanation metadata is not valid JSON\n", err
+
+
+def test_signature_without_inputs_and_bad_thread_counts(run_xai, model_path, tmp_path):
+    body = tmp_path / "req.json"
+    body.write_text('{"instances": [1]}')
+    code, out, err = run_xai("predict", "--dir", model_path("linear"), "--request", str(body),
+                             "--signature_def", "__saved_model_init_op")
+    assert code == 2 and out == ""
+    assert err == ("xai: error: signature '__saved_model_init_op' takes no inputs; expected a signature with "
+                   "inputs to predict with\n"), err
+    code, out, err = run_xai("predict", "--dir", model_path("linear"), "--request", str(body),
+                             "--intra_op_threads", "-5")
+    assert code == 2 and out == ""
+    assert err == "xai: error: intra_op_threads must be in [0, 1024] (0: TensorFlow's choice), got -5\n", err

@@ -303,6 +303,15 @@ std::string GradientRouteName(GradientRoute route) {
 }
 
 StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& dir, const LoadOptions& options) {
+  // TensorFlow CHECK-fails (aborts) on negative intra-op counts; absurd counts exhaust threads.
+  if (options.intra_op_threads < 0 || options.intra_op_threads > 1024) {
+    return absl::InvalidArgumentError("intra_op_threads must be in [0, 1024] (0: TensorFlow's choice), got " +
+                                      std::to_string(options.intra_op_threads));
+  }
+  if (options.inter_op_threads > 1024) {
+    return absl::InvalidArgumentError("inter_op_threads must be at most 1024 (0: TensorFlow's choice, negative: "
+                                      "the caller's thread), got " + std::to_string(options.inter_op_threads));
+  }
   XAI_ASSIGN_OR_RETURN(SavedModelInfo info, ReadSavedModelInfo(dir));
   XAI_ASSIGN_OR_RETURN(const MetaGraphInfo* meta, info.FindMetaGraph(options.tag_set));
   tf::SessionOptions session_options;

@@ -311,6 +311,10 @@ StatusOr<PredictRequest> ParsePredictDocument(const nlohmann::json& doc, const M
     request.signature_name = doc["signature_name"].get<std::string>();
   }
   XAI_ASSIGN_OR_RETURN(const SignatureInfo* sig, meta_graph.FindSignature(request.signature_name));
+  if (sig->inputs.empty()) {  // e.g. __saved_model_init_op: nothing a request could feed
+    return absl::InvalidArgumentError("signature '" + sig->key + "' takes no inputs; expected a signature with "
+                                      "inputs to predict with");
+  }
   bool rows = doc.contains("instances"), cols = doc.contains("inputs");
   if (rows && cols) {
     return absl::InvalidArgumentError(
