@@ -176,12 +176,14 @@ StatusOr<nlohmann::json> PlanStall(const Flags& f) {
     done = true;
   });
   std::vector<double> during;
-  while (!done) {
+  Status predict_status;
+  while (!done && predict_status.ok()) {
     auto t0 = Clock::now();
-    XAI_RETURN_IF_ERROR(predict());
+    predict_status = predict();
     during.push_back(Ms(Clock::now() - t0));
   }
-  first.join();
+  first.join();  // before any return: a joinable thread must not be destroyed
+  XAI_RETURN_IF_ERROR(predict_status);
   XAI_RETURN_IF_ERROR(explain_status);
   return nlohmann::json{{"first_explain_ms", explain_ms},
                         {"predicts_during", during.size()},

@@ -36,8 +36,10 @@ struct ExplainOptions {
   std::string quadrature = "gauss_legendre";    // | trapezoid | midpoint
   std::vector<int64_t> output_indices;          // explain these output elements (flat per instance)
   int top_k = 0;                                // else the k largest (-1: all, largest first); 0: the argmax
-  // Bytes of xai's feeds and gradients per model run (TensorFlow's own
-  // buffers come on top). Larger: fewer, bigger runs.
+  // Upper bound on the bytes of xai's feeds and gradients per model run
+  // (TensorFlow's own buffers come on top). IG runs are at most ~4 MiB
+  // anyway (faster than bigger ones, docs/benchmarks.md); smaller budgets
+  // mean more, smaller runs. Must be > 0.
   int64_t memory_budget_bytes = 256ll << 20;
   uint64_t seed = 0;                            // Shapley permutations and SmoothGrad noise
   std::string signature;                        // empty: as Vertex chooses (xai_model, the only one, serving_default)
@@ -65,11 +67,14 @@ struct FeatureAttribution {
 struct OutputAttribution {
   int64_t output_index = 0;           // flat index within the instance's output
   std::string output_name;            // the metadata's output key
-  std::optional<std::string> output_display_name;  // from index_display_name_mapping
+  // From index_display_name_mapping; a non-string entry as its JSON text.
+  std::optional<std::string> output_display_name;
   double baseline_output = 0;         // F(baseline), averaged over baselines
   double instance_output = 0;         // F(instance)
   double approximation_error = 0;     // IG: |Σ attributions − (F(x) − F(b))| / |F(x) − F(b)|; Shapley: 0
-  std::vector<FeatureAttribution> features;         // sorted by name
+  // In the metadata's input order (sorted by key); a group at the place of
+  // its first member. The :explain JSON object keys them the same way.
+  std::vector<FeatureAttribution> features;
   // Sampled Shapley with path_count > 1: the standard error of each value
   // above, same names and shapes (xai's extension xaiStandardErrors).
   std::vector<FeatureAttribution> standard_errors;

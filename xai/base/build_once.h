@@ -6,6 +6,8 @@
 #define XAI_BASE_BUILD_ONCE_H_
 
 #include <cstddef>
+#include <exception>
+#include <string>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,8 +18,9 @@
 
 namespace xai {
 
-// Thread-safe. Values live as long as the map (or until Erase); pointers
-// returned by Get stay valid until then.
+// Thread-safe. Values live as long as the map or until their key is erased:
+// a pointer from Get is valid until then, so maps that are ever erased
+// should be read with GetShared.
 template <typename Key, typename Value>
 class BuildOnceMap {
  public:
@@ -51,7 +54,14 @@ class BuildOnceMap {
       slot = std::make_shared<Slot>();
       slots_[key] = slot;
     }
-    StatusOr<std::unique_ptr<Value>> built = build();
+    StatusOr<std::unique_ptr<Value>> built = absl::InternalError("build did not finish");
+    try {  // a throwing build must not leave its waiters blocked on `building`
+      built = build();
+    } catch (const std::exception& e) {
+      built = absl::InternalError(std::string("building a cached value threw: ") + e.what());
+    } catch (...) {
+      built = absl::InternalError("building a cached value threw");
+    }
     MutexLock lock(&mu_);
     slot->building = false;
     if (built.ok()) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,17 @@ TEST(BuildOnceMap, FailedBuildIsNotKept) {
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(builds, 2);
   EXPECT_EQ(map.size(), 1u);
+}
+
+TEST(BuildOnceMap, AThrowingBuildIsAnErrorAndNotKept) {
+  BuildOnceMap<int, int> map;
+  auto thrown = map.Get(3, []() -> StatusOr<std::unique_ptr<int>> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(thrown.ok());
+  EXPECT_EQ(thrown.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(thrown.status().message(), "building a cached value threw: boom");
+  auto next = map.Get(3, []() -> StatusOr<std::unique_ptr<int>> { return std::make_unique<int>(3); });
+  ASSERT_TRUE(next.ok());  // the key is free again, nobody is left waiting
+  EXPECT_EQ(**next, 3);
 }
 
 TEST(BuildOnceMap, ABuildInProgressDoesNotBlockOtherKeys) {

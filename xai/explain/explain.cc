@@ -103,9 +103,7 @@ StatusOr<Prepared> PrepareInputs(Model& model, const std::map<std::string, Tenso
     p.n = it->second.shape().empty() ? 1 : it->second.shape()[0];
     model_inputs[in.key] = it->second;
   }
-  if (choice.preprocess_signature.empty()) {
-    XAI_RETURN_IF_ERROR(model.CheckInputs(p.sig->key, given));
-  }
+  XAI_RETURN_IF_ERROR(model.CheckInputs(p.sig->key, choice.preprocess_signature.empty() ? given : model_inputs));
   p.inputs = std::move(model_inputs);
   return p;
 }
@@ -366,18 +364,21 @@ FeatureAttribution ScalarAttribution(const std::string& name, double value) {
 
 // Adds `v` under its key, or summed into its group (a number at the position
 // of the group's first member).
-void AddShown(const std::string& group, FeatureAttribution v, std::vector<FeatureAttribution>* out) {
+// `groups` holds the positions in `out` that are group totals (a group
+// named like an input never adds into that input).
+void AddShown(const std::string& group, FeatureAttribution v, std::vector<FeatureAttribution>* out,
+              std::map<std::string, size_t>* groups) {
   if (group.empty()) {
     out->push_back(std::move(v));
     return;
   }
   double total = NestedTotal(v);
-  for (auto& e : *out) {
-    if (e.name == group) {
-      e.values.data<double>()[0] += total;
-      return;
-    }
+  auto it = groups->find(group);
+  if (it != groups->end()) {
+    (*out)[it->second].values.data<double>()[0] += total;
+    return;
   }
+  (*groups)[group] = out->size();
   out->push_back(ScalarAttribution(group, 0.0 + total));
 }
 
@@ -532,6 +533,7 @@ OutputAttribution Entry(const Setup& setup, const AttributionResult& result, con
     const Json& name = (*names)[k];
     entry.output_display_name = name.is_string() ? name.get<std::string>() : name.dump();
   }
+  std::map<std::string, size_t> groups, error_groups;
   for (size_t f = 0; f < setup.plans.size(); ++f) {
     const InputMetadata& in = *setup.plans[f].md;
     bool scalar = !ig && !setup.features[f].split_elements;  // Shapley: one value per player
@@ -539,10 +541,10 @@ OutputAttribution Entry(const Setup& setup, const AttributionResult& result, con
     FeatureAttribution shown = ShownAttribution(setup.plans[f].key, result.attributions[f], i, in, scalar,
                                                 setup.features[f], per_element);
     run->features[f].shown[rank].push_back(shown);
-    AddShown(in.group_name, std::move(shown), &entry.features);
+    AddShown(in.group_name, std::move(shown), &entry.features, &groups);
     if (!ig && options.path_count > 1) {
       AddShown(in.group_name, ShownStandardError(setup.plans[f].key, result.standard_errors[f], i, in),
-               &entry.standard_errors);
+               &entry.standard_errors, &error_groups);
     }
   }
   return entry;
