@@ -575,8 +575,6 @@ StatusOr<ExplainRun> Explain(Model& model, const std::map<std::string, Tensor>& 
   for (const auto& plan : setup.plans) {
     run.features.push_back({plan.key, plan.md, plan.tensor.value, {}, std::vector<std::vector<FeatureAttribution>>(rank)});
   }
-  // Features with a blur baseline keep their original value for pictures.
-  for (size_t f = 0; f < setup.features.size(); ++f) run.features[f].value = setup.features[f].value;
   run.result.explanations.resize(setup.p.n);
   TargetErrorReport target_report;
   for (size_t r = 0; r < rank; ++r) {  // the r-th explained output of every instance
